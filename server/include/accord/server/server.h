@@ -1,0 +1,43 @@
+// accord/server/server.h: accordd, the Accord server, as a library.
+//
+// Create() opens (and migrates) the SQLite database in `data_dir`, binds the listening socket,
+// and returns a Server that is not yet running. Run() serves on `threads` threads until
+// Stop() is called from any thread or the process receives SIGINT/SIGTERM (when
+// handle_signals is set); it then stops accepting, closes connections and returns.
+#ifndef ACCORD_SERVER_SERVER_H_
+#define ACCORD_SERVER_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "accord/server/limits.h"
+#include "accord/status.h"
+
+namespace accord::server {
+
+struct ServerOptions {
+  std::string data_dir = "data";  // created if missing; holds accord.db
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;  // 0: pick a free port (see Server::port())
+  int threads = 0;              // 0: one per core
+  bool handle_signals = true;
+  Limits limits;
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
+  virtual ~Server() = default;
+
+  // The bound TCP port (useful with listen_port = 0).
+  virtual uint16_t port() const = 0;
+  // Blocks until stopped. Returns OK after a clean shutdown.
+  virtual Status Run() = 0;
+  // Thread-safe; idempotent.
+  virtual void Stop() = 0;
+};
+
+}  // namespace accord::server
+
+#endif  // ACCORD_SERVER_SERVER_H_

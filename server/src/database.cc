@@ -1,0 +1,108 @@
+#include "database.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace accord::server {
+namespace {
+
+// Each migration is applied once, in order; never edit one that has shipped, add another.
+const std::vector<std::string_view>& Migrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // 1: the instance's own settings (key/value), e.g. its identity.
+      "CREATE TABLE instance_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+  };
+  return kMigrations;
+}
+
+Status SqliteError(sqlite3* db, std::string_view what) {
+  return Status::IOError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Status::IOError("cannot create data directory " + data_dir + ": " + ec.message());
+  std::string path = (std::filesystem::path(data_dir) / "accord.db").string();
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) return SqliteError(raw, "cannot open " + path);
+  sqlite3_busy_timeout(raw, 5000);
+  ACCORD_RETURN_IF_ERROR(db->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  ACCORD_RETURN_IF_ERROR(db->Migrate());
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Status Database::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Status::IOError("SQL failed: " + msg);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Database::QueryText(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
+    return SqliteError(db_, "cannot prepare query");
+  }
+  std::string out;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    if (text) out = reinterpret_cast<const char*>(text);
+  } else if (rc != SQLITE_DONE) {
+    Status s = SqliteError(db_, "query failed");
+    sqlite3_finalize(stmt);
+    return s;
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+Status Database::Migrate() {
+  ACCORD_RETURN_IF_ERROR(
+      Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+           "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))) STRICT;"));
+  auto current = QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_migrations;");
+  if (!current.ok()) return current.status();
+  schema_version_ = std::stoi(*current);
+  const auto& migrations = Migrations();
+  if (schema_version_ > static_cast<int>(migrations.size())) {
+    return Status::FailedPrecondition("the database has schema version " +
+                                      std::to_string(schema_version_) +
+                                      ", newer than this accordd knows (" +
+                                      std::to_string(migrations.size()) + "); upgrade accordd");
+  }
+  if (schema_version_ == static_cast<int>(migrations.size())) return Status::Ok();
+  ACCORD_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE;"));
+  for (size_t v = schema_version_ + 1; v <= migrations.size(); ++v) {
+    Status s = Exec(migrations[v - 1]);
+    if (s.ok()) s = Exec("INSERT INTO schema_migrations(version) VALUES (" + std::to_string(v) + ");");
+    if (!s.ok()) {
+      (void)Exec("ROLLBACK;");
+      return Status::IOError("migration " + std::to_string(v) + " failed: " + s.message());
+    }
+  }
+  ACCORD_RETURN_IF_ERROR(Exec("COMMIT;"));
+  schema_version_ = static_cast<int>(migrations.size());
+  return Status::Ok();
+}
+
+}  // namespace accord::server
