@@ -21,9 +21,10 @@ Status ValidateDocumentName(std::string_view name) {
   if (name.front() == '.') return Status::InvalidArgument("document name must not start with '.'");
   for (size_t i = 0; i < name.size(); ++i) {
     if (!IsNameChar(name[i])) {
-      return Status::InvalidArgument("document name has a character other than letters, digits, "
-                                     "'-', '_' and '.' at byte " +
-                                     std::to_string(i));
+      return Status::InvalidArgument(
+          "document name has a character other than letters, digits, "
+          "'-', '_' and '.' at byte " +
+          std::to_string(i));
     }
   }
   return Status::Ok();

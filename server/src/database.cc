@@ -31,14 +31,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& data_dir) {
   if (ec) return Status::IOError("cannot create data directory " + data_dir + ": " + ec.message());
   std::string path = (std::filesystem::path(data_dir) / "accord.db").string();
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw));
   if (rc != SQLITE_OK) return SqliteError(raw, "cannot open " + path);
   sqlite3_busy_timeout(raw, 5000);
-  ACCORD_RETURN_IF_ERROR(db->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  ACCORD_RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   ACCORD_RETURN_IF_ERROR(db->Migrate());
   return db;
 }
@@ -94,7 +94,8 @@ Status Database::Migrate() {
   ACCORD_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE;"));
   for (size_t v = schema_version_ + 1; v <= migrations.size(); ++v) {
     Status s = Exec(migrations[v - 1]);
-    if (s.ok()) s = Exec("INSERT INTO schema_migrations(version) VALUES (" + std::to_string(v) + ");");
+    if (s.ok())
+      s = Exec("INSERT INTO schema_migrations(version) VALUES (" + std::to_string(v) + ");");
     if (!s.ok()) {
       (void)Exec("ROLLBACK;");
       return Status::IOError("migration " + std::to_string(v) + " failed: " + s.message());

@@ -63,9 +63,9 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
   if (req.method() == http::verb::head) res->body().clear();  // Content-Length stays
   bool keep_alive = res->keep_alive();
   response_ = res;
-  http::async_write(stream_, *res,
-                    beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(),
-                                              keep_alive));
+  http::async_write(
+      stream_, *res,
+      beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), keep_alive));
 }
 
 void HttpSession::SendError(http::status status, const char* type, const char* title,

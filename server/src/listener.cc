@@ -35,8 +35,8 @@ void Listener::Stop() {
 
 void Listener::DoAccept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(ioc_), boost::beast::bind_front_handler(
-                                                     &Listener::OnAccept, shared_from_this()));
+  acceptor_.async_accept(net::make_strand(ioc_),
+                         boost::beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
 }
 
 void Listener::OnAccept(boost::beast::error_code ec, tcp::socket socket) {

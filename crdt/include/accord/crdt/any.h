@@ -42,7 +42,7 @@ class Any {
   using Value = std::variant<Undefined, Null, bool, double, BigInt, std::string, Bytes,
                              std::shared_ptr<const AnyArray>, std::shared_ptr<const AnyObject>>;
 
-  Any() = default;  // undefined
+  Any() = default;                                // undefined
   Any(Null) : v_(Null{}) {}                       // NOLINT(google-explicit-constructor)
   Any(bool b) : v_(b) {}                          // NOLINT(google-explicit-constructor)
   Any(double d) : v_(d) {}                        // NOLINT(google-explicit-constructor)
