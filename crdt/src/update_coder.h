@@ -43,6 +43,11 @@ class UpdateEncoder {
   virtual std::vector<uint8_t> ToBytes() = 0;
   // Direct access to the main ("rest") stream for varuints such as struct counts and clocks.
   virtual void WriteRestVarUint(uint64_t v) = 0;
+  // The rest stream written so far, leaving it empty, and raw appends to it. Yjs's
+  // LazyStructWriter (updates.cc) swaps out the rest stream this way to write struct sections
+  // whose counts are known only at the end; the v2 columns are not affected.
+  virtual std::vector<uint8_t> TakeRest() = 0;
+  virtual void WriteRestBytes(std::span<const uint8_t> bytes) = 0;
   virtual bool IsV2() const = 0;
 
   // Delete-set part.
@@ -61,7 +66,8 @@ class UpdateEncoder {
   virtual void WriteLen(uint64_t len) = 0;
   virtual void WriteAny(const Any& any) = 0;
   virtual void WriteBuf(std::span<const uint8_t> buf) = 0;
-  // ContentEmbed / ContentFormat values: v1 writes JSON.stringify text, v2 writes Any.
+  // ContentEmbed / ContentFormat values: v1 writes JSON.stringify text (Any::ToJsonLikeJs), v2
+  // writes Any.
   virtual void WriteJson(const Any& value) = 0;
   virtual void WriteKey(std::string_view key) = 0;
 };
@@ -98,6 +104,12 @@ std::unique_ptr<UpdateEncoder> NewUpdateEncoderV2();
 // column headers cannot be read.
 std::unique_ptr<UpdateDecoder> NewUpdateDecoderV1(std::span<const uint8_t> data);
 std::unique_ptr<UpdateDecoder> NewUpdateDecoderV2(std::span<const uint8_t> data);
+
+// Delete-set-only coders (Yjs DSEncoderV2 / DSDecoderV2), as snapshots use them: no column
+// header, only the rest stream. Only the Ds* and rest methods may be called; the decoder throws
+// DecodeError from the struct methods. (For v1, the update coders serve as DS coders already.)
+std::unique_ptr<UpdateEncoder> NewDsEncoderV2();
+std::unique_ptr<UpdateDecoder> NewDsDecoderV2(std::span<const uint8_t> data);
 
 }  // namespace accord::crdt
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -86,6 +87,16 @@ class Any {
   // undefined members dropped from objects and turned into null inside arrays). Bytes are
   // printed as {"$binary":"<base64>"} (the ydoc tool's convention) and bigints as digits.
   std::string ToJson() const;
+  // The same, except that bytes print as JSON.stringify prints a Uint8Array ({"0":b0,"1":b1,..}).
+  // This is what Yjs's v1 encoder stores for embeds and format values.
+  std::string ToJsonLikeJs() const;
+
+  // JSON.parse(json): objects become Objects (JavaScript key order, last duplicate wins),
+  // numbers doubles (out-of-range literals become +-Infinity or +-0 as in JavaScript), strings
+  // UTF-8 (a lone \uD800-\uDFFF escape becomes U+FFFD, which is what TextEncoder would make of
+  // it). Returns nullopt for text JSON.parse would reject, for invalid UTF-8, and for nesting
+  // deeper than 256 levels.
+  static std::optional<Any> FromJson(std::string_view json);
 
  private:
   Value v_;

@@ -1,0 +1,332 @@
+#include "abstract_type.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "doc_impl.h"
+#include "struct_store.h"
+#include "transaction.h"
+
+namespace accord::crdt {
+namespace {
+
+constexpr size_t kMaxSearchMarkers = 80;
+
+void OverwriteMarker(AbstractType* type, SearchMarker* m, Item* p, uint64_t index) {
+  m->p->set_marker(false);
+  m->p = p;
+  p->set_marker(true);
+  m->index = index;
+  m->timestamp = type->NextMarkerTimestamp();
+}
+
+SearchMarker* MarkPosition(AbstractType* type, Item* p, uint64_t index) {
+  auto& markers = type->markers();
+  if (markers.size() >= kMaxSearchMarkers) {
+    SearchMarker* oldest = &markers[0];
+    for (SearchMarker& m : markers) {
+      if (!(oldest->timestamp < m.timestamp)) oldest = &m;
+    }
+    OverwriteMarker(type, oldest, p, index);
+    return oldest;
+  }
+  if (markers.capacity() < kMaxSearchMarkers) markers.reserve(kMaxSearchMarkers);
+  p->set_marker(true);
+  markers.push_back(SearchMarker{p, index, type->NextMarkerTimestamp()});
+  return &markers.back();
+}
+
+std::unique_ptr<Content> ContentFor(DocImpl* doc, InsertValue& v) {
+  switch (v.kind) {
+    case InsertValue::Kind::kBinary:
+      return std::make_unique<ContentBinary>(v.any.as_bytes());
+    case InsertValue::Kind::kType:
+      return std::make_unique<ContentType>(v.type);
+    case InsertValue::Kind::kDoc:
+      return std::make_unique<ContentDoc>(v.guid, v.doc_opts);
+    case InsertValue::Kind::kAny:
+      break;
+  }
+  (void)doc;
+  return std::make_unique<ContentAny>(std::vector<Any>{std::move(v.any)});
+}
+
+Item* NewLocalItem(Transaction& txn, Item* left, Item* right, AbstractType* parent,
+                   const std::string* parent_sub, std::unique_ptr<Content> content) {
+  DocImpl* doc = txn.doc();
+  Item* item = doc->pool().New();
+  const Id id{doc->client_id(), doc->NextClock()};
+  Id origin, right_origin;
+  if (left != nullptr) origin = left->last_id();
+  if (right != nullptr) right_origin = right->id;
+  InitItem(item, id, left, left ? &origin : nullptr, right, right ? &right_origin : nullptr, parent,
+           parent_sub, std::move(content));
+  IntegrateItem(item, txn, 0);
+  return item;
+}
+
+}  // namespace
+
+TypeKind KindFromRef(TypeRef ref) {
+  switch (ref) {
+    case TypeRef::kArray:
+      return TypeKind::kArray;
+    case TypeRef::kMap:
+      return TypeKind::kMap;
+    case TypeRef::kText:
+      return TypeKind::kText;
+    case TypeRef::kXmlElement:
+      return TypeKind::kXmlElement;
+    case TypeRef::kXmlFragment:
+      return TypeKind::kXmlFragment;
+    case TypeRef::kXmlHook:
+      return TypeKind::kXmlHook;
+    case TypeRef::kXmlText:
+      return TypeKind::kXmlText;
+  }
+  return TypeKind::kUntyped;
+}
+
+TypeRef RefFromKind(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::kArray:
+      return TypeRef::kArray;
+    case TypeKind::kMap:
+      return TypeRef::kMap;
+    case TypeKind::kText:
+      return TypeRef::kText;
+    case TypeKind::kXmlElement:
+      return TypeRef::kXmlElement;
+    case TypeKind::kXmlFragment:
+      return TypeRef::kXmlFragment;
+    case TypeKind::kXmlHook:
+      return TypeRef::kXmlHook;
+    case TypeKind::kXmlText:
+      return TypeRef::kXmlText;
+    case TypeKind::kUntyped:
+      break;
+  }
+  return TypeRef::kArray;  // never written: untyped types are roots, which have no item
+}
+
+void AbstractType::SetKind(TypeKind kind) {
+  kind_ = kind;
+  use_markers_ =
+      (kind == TypeKind::kArray || kind == TypeKind::kText || kind == TypeKind::kXmlText) &&
+      !has_formatting_;
+}
+
+Item* AbstractType::MapGet(const std::string* key) const {
+  auto it = map_index_.find(key);
+  return it == map_index_.end() ? nullptr : map_[it->second].second;
+}
+
+void AbstractType::MapSet(const std::string* key, Item* item) {
+  auto [it, inserted] = map_index_.try_emplace(key, map_.size());
+  if (inserted) {
+    map_.emplace_back(key, item);
+  } else {
+    map_[it->second].second = item;
+  }
+}
+
+Item* AbstractType::First() const {
+  Item* n = start_;
+  while (n != nullptr && n->deleted()) n = n->right;
+  return n;
+}
+
+SearchMarker* FindMarker(AbstractType* type, uint64_t index) {
+  if (type->start() == nullptr || index == 0 || !type->has_markers()) return nullptr;
+  auto& markers = type->markers();
+  SearchMarker* marker = nullptr;
+  auto dist = [&](const SearchMarker& m) {
+    return m.index > index ? m.index - index : index - m.index;
+  };
+  for (SearchMarker& m : markers) {
+    // Ties go to the later marker, as Array.prototype.reduce with a strict < does.
+    if (marker == nullptr || !(dist(*marker) < dist(m))) marker = &m;
+  }
+  Item* p = type->start();
+  int64_t pindex = 0;
+  const int64_t target = static_cast<int64_t>(index);
+  if (marker != nullptr) {
+    p = marker->p;
+    pindex = static_cast<int64_t>(marker->index);
+    marker->timestamp = type->NextMarkerTimestamp();
+  }
+  while (p->right != nullptr && pindex < target) {
+    if (!p->deleted() && p->countable()) {
+      if (target < pindex + static_cast<int64_t>(p->length)) break;
+      pindex += static_cast<int64_t>(p->length);
+    }
+    p = p->right;
+  }
+  while (p->left != nullptr && pindex > target) {
+    p = p->left;
+    if (!p->deleted() && p->countable()) pindex -= static_cast<int64_t>(p->length);
+  }
+  // Step left past items p could merge with, so that a merge cannot invalidate the marker.
+  while (p->left != nullptr && p->left->id.client == p->id.client &&
+         p->left->id.clock + p->left->length == p->id.clock) {
+    p = p->left;
+    if (!p->deleted() && p->countable()) pindex -= static_cast<int64_t>(p->length);
+  }
+  if (marker != nullptr) {
+    const int64_t d = std::llabs(static_cast<int64_t>(marker->index) - pindex);
+    // |d| < length / 80, computed without rounding.
+    if (static_cast<double>(d) < static_cast<double>(type->length()) / kMaxSearchMarkers) {
+      OverwriteMarker(type, marker, p, static_cast<uint64_t>(pindex));
+      return marker;
+    }
+  }
+  return MarkPosition(type, p, static_cast<uint64_t>(pindex));
+}
+
+void UpdateMarkerChanges(AbstractType* type, uint64_t index, int64_t len) {
+  auto& markers = type->markers();
+  for (size_t k = markers.size(); k-- > 0;) {
+    SearchMarker& m = markers[k];
+    if (len > 0) {
+      Item* p = m.p;
+      p->set_marker(false);
+      // Move the marker to the previous live countable item, so comparisons work.
+      while (p != nullptr && (p->deleted() || !p->countable())) {
+        p = p->left;
+        if (p != nullptr && !p->deleted() && p->countable()) m.index -= p->length;
+      }
+      if (p == nullptr || p->marker()) {
+        markers.erase(markers.begin() + static_cast<ptrdiff_t>(k));
+        continue;
+      }
+      m.p = p;
+      p->set_marker(true);
+    }
+    if (index < m.index || (len > 0 && index == m.index)) {
+      const int64_t moved = static_cast<int64_t>(m.index) + len;
+      m.index = std::max<int64_t>(static_cast<int64_t>(index), moved);
+    }
+  }
+}
+
+void ListInsertAfter(Transaction& txn, AbstractType* parent, Item* ref,
+                     std::vector<InsertValue> values) {
+  Item* left = ref;
+  Item* const right = ref == nullptr ? parent->start() : ref->right;
+  std::vector<Any> json;
+  auto pack = [&]() {
+    if (json.empty()) return;
+    left = NewLocalItem(txn, left, right, parent, nullptr,
+                        std::make_unique<ContentAny>(std::move(json)));
+    json.clear();
+  };
+  for (InsertValue& v : values) {
+    if (v.kind == InsertValue::Kind::kAny) {
+      json.push_back(std::move(v.any));
+      continue;
+    }
+    pack();
+    left = NewLocalItem(txn, left, right, parent, nullptr, ContentFor(txn.doc(), v));
+  }
+  pack();
+}
+
+void ListInsert(Transaction& txn, AbstractType* parent, uint64_t index,
+                std::vector<InsertValue> values) {
+  const int64_t count = static_cast<int64_t>(values.size());
+  if (index == 0) {
+    if (parent->has_markers()) UpdateMarkerChanges(parent, 0, count);
+    ListInsertAfter(txn, parent, nullptr, std::move(values));
+    return;
+  }
+  const uint64_t start_index = index;
+  SearchMarker* marker = FindMarker(parent, index);
+  Item* n = parent->start();
+  if (marker != nullptr) {
+    n = marker->p;
+    index -= marker->index;
+    if (index == 0) {
+      // Step to the previous live item so the loop below can count it.
+      n = n->Prev();
+      index += (n != nullptr && n->countable() && !n->deleted()) ? n->length : 0;
+    }
+  }
+  for (; n != nullptr; n = n->right) {
+    if (!n->deleted() && n->countable()) {
+      if (index <= n->length) {
+        if (index < n->length) GetItemCleanStart(txn, Id{n->id.client, n->id.clock + index});
+        break;
+      }
+      index -= n->length;
+    }
+  }
+  if (parent->has_markers()) UpdateMarkerChanges(parent, start_index, count);
+  ListInsertAfter(txn, parent, n, std::move(values));
+}
+
+void ListPush(Transaction& txn, AbstractType* parent, std::vector<InsertValue> values) {
+  Item* n = parent->start();
+  uint64_t best = 0;
+  for (const SearchMarker& m : parent->markers()) {
+    if (m.index > best) {
+      best = m.index;
+      n = m.p;
+    }
+  }
+  if (n != nullptr) {
+    while (n->right != nullptr) n = n->right;
+  }
+  ListInsertAfter(txn, parent, n, std::move(values));
+}
+
+uint64_t ListDelete(Transaction& txn, AbstractType* parent, uint64_t index, uint64_t length) {
+  if (length == 0) return 0;
+  const uint64_t start_index = index;
+  const uint64_t start_length = length;
+  SearchMarker* marker = FindMarker(parent, index);
+  Item* n = parent->start();
+  if (marker != nullptr) {
+    n = marker->p;
+    index -= marker->index;
+  }
+  for (; n != nullptr && index > 0; n = n->right) {
+    if (!n->deleted() && n->countable()) {
+      if (index < n->length) GetItemCleanStart(txn, Id{n->id.client, n->id.clock + index});
+      index -= std::min(index, n->length);
+    }
+  }
+  while (length > 0 && n != nullptr) {
+    if (!n->deleted()) {
+      if (length < n->length) GetItemCleanStart(txn, Id{n->id.client, n->id.clock + length});
+      ItemDelete(txn, n);
+      length -= std::min(length, n->length);
+    }
+    n = n->right;
+  }
+  if (parent->has_markers()) {
+    UpdateMarkerChanges(parent, start_index,
+                        -static_cast<int64_t>(start_length) + static_cast<int64_t>(length));
+  }
+  return length;
+}
+
+void MapSetValue(Transaction& txn, AbstractType* parent, std::string_view key, InsertValue value) {
+  const std::string* k = txn.doc()->Intern(key);
+  Item* left = parent->MapGet(k);
+  NewLocalItem(txn, left, nullptr, parent, k, ContentFor(txn.doc(), value));
+}
+
+void MapDeleteKey(Transaction& txn, AbstractType* parent, std::string_view key) {
+  const std::string* k = txn.doc()->FindInterned(key);
+  if (k == nullptr) return;
+  if (Item* item = parent->MapGet(k)) ItemDelete(txn, item);
+}
+
+Item* MapLiveItem(const AbstractType* parent, std::string_view key) {
+  const std::string* k = parent->doc()->FindInterned(key);
+  if (k == nullptr) return nullptr;
+  Item* item = parent->MapGet(k);
+  return item != nullptr && !item->deleted() ? item : nullptr;
+}
+
+}  // namespace accord::crdt

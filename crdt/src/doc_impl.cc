@@ -1,0 +1,152 @@
+#include "doc_impl.h"
+
+#include <cstdio>
+#include <random>
+
+#include "delete_set.h"
+#include "encoding.h"
+
+namespace accord::crdt {
+namespace {
+
+uint64_t RandomClientId() {
+  std::random_device rd;
+  return rd();  // 32 random bits, as Yjs's random.uint32()
+}
+
+std::string RandomUuid() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+  for (char& c : s) {
+    if (c == 'x') {
+      c = kHex[gen() & 15];
+    } else if (c == 'y') {
+      c = kHex[8 | (gen() & 3)];
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+DocImpl::DocImpl(const DocOptions& options)
+    : client_id_(options.client_id ? *options.client_id : RandomClientId()),
+      gc_(options.gc),
+      guid_(options.guid.empty() ? RandomUuid() : options.guid),
+      store_(&pool_) {}
+
+DocImpl::~DocImpl() = default;
+
+AbstractType* DocImpl::NewType(TypeKind kind) {
+  types_.push_back(std::make_unique<AbstractType>(kind, this));
+  return types_.back().get();
+}
+
+void DocImpl::AdoptTypes(std::vector<std::unique_ptr<AbstractType>> types) {
+  for (auto& t : types) types_.push_back(std::move(t));
+}
+
+AbstractType* DocImpl::GetRoot(std::string_view name, TypeKind kind) {
+  if (AbstractType* t = FindRoot(name)) {
+    if (kind == TypeKind::kUntyped || t->kind() == kind) return t;
+    if (t->kind() != TypeKind::kUntyped) return nullptr;
+    t->SetKind(kind);
+    return t;
+  }
+  AbstractType* t = NewType(kind);
+  t->set_name(std::string(name));
+  share_.emplace(t->name(), t);
+  root_order_.push_back(t);
+  return t;
+}
+
+AbstractType* DocImpl::FindRoot(std::string_view name) const {
+  auto it = share_.find(name);
+  return it == share_.end() ? nullptr : it->second;
+}
+
+const std::string* DocImpl::Intern(std::string_view key) { return &*keys_.emplace(key).first; }
+
+const std::string* DocImpl::FindInterned(std::string_view key) const {
+  auto it = keys_.find(std::string(key));
+  return it == keys_.end() ? nullptr : &*it;
+}
+
+void DocImpl::Transact(const std::function<void(Transaction&)>& fn, const void* origin,
+                       bool local) {
+  if (txn_ != nullptr) {
+    fn(*txn_);
+    return;
+  }
+  auto txn = std::make_unique<Transaction>(this, origin, local);
+  txn_ = txn.get();
+  try {
+    fn(*txn);
+  } catch (...) {
+    txn_ = nullptr;
+    FinishTransaction(std::move(txn));
+    throw;
+  }
+  txn_ = nullptr;
+  FinishTransaction(std::move(txn));
+}
+
+void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
+  txn->delete_set.SortAndMerge();
+  txn->after_state = store_.GetStateVector();
+  for (auto& [type, subs] : txn->changed) {
+    // Remote changes invalidate the position cache (Yjs AbstractType._callObserver).
+    if ((type->item() == nullptr || !type->item()->deleted()) && !txn->local()) {
+      type->ClearMarkers();
+    }
+  }
+  if (!txn_observers.empty()) {
+    TransactionInfo info;
+    info.origin = txn->origin();
+    info.local = txn->local();
+    info.before_state = txn->before_state;
+    info.after_state = txn->after_state;
+    for (auto& [type, subs] : txn->changed) info.changed.emplace_back(type);
+    auto observers = txn_observers;
+    for (auto& [id, fn] : observers) fn(info);
+  }
+  CleanupTransaction(*txn);
+  if (!txn->local()) {
+    auto before = txn->before_state.find(client_id_);
+    auto after = txn->after_state.find(client_id_);
+    const bool same = (before == txn->before_state.end())
+                          ? after == txn->after_state.end()
+                          : (after != txn->after_state.end() && after->second == before->second);
+    // Another replica uses our client id: pick a new one, as Yjs does.
+    if (!same) client_id_ = RandomClientId();
+  }
+  if (!update_v1_observers.empty()) {
+    auto encoder = NewUpdateEncoderV1();
+    if (WriteUpdateFromTransaction(*encoder, *txn)) {
+      std::vector<uint8_t> bytes = encoder->ToBytes();
+      auto observers = update_v1_observers;
+      for (auto& [id, fn] : observers) fn(bytes, txn->origin());
+    }
+  }
+  if (!update_v2_observers.empty()) {
+    auto encoder = NewUpdateEncoderV2();
+    if (WriteUpdateFromTransaction(*encoder, *txn)) {
+      std::vector<uint8_t> bytes = encoder->ToBytes();
+      auto observers = update_v2_observers;
+      for (auto& [id, fn] : observers) fn(bytes, txn->origin());
+    }
+  }
+}
+
+uint32_t DocImpl::Depth(const AbstractType* type) {
+  uint32_t depth = 0;
+  while (type->item() != nullptr && type->item()->parent_type() != nullptr) {
+    type = type->item()->parent_type();
+    ++depth;
+  }
+  return depth;
+}
+
+}  // namespace accord::crdt

@@ -1,0 +1,89 @@
+// struct_store.h: every struct of a document, per client in clock order (Yjs StructStore), the
+// pool the Items live in, and the lookups that split items at clean boundaries.
+//
+// Invariant: each client's vector covers clocks [0, state) without gaps or overlaps. Lookups of
+// a clock below the state always succeed; callers check the state first (ids coming from the
+// wire are validated before they are looked up). Single-threaded.
+#ifndef ACCORD_CRDT_SRC_STRUCT_STORE_H_
+#define ACCORD_CRDT_SRC_STRUCT_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "accord/crdt/state_vector.h"
+#include "item.h"
+
+namespace accord::crdt {
+
+// Items are allocated in blocks and recycled through a free list: no per-item heap block, and
+// merged-away items are reused by the next insert.
+class ItemPool {
+ public:
+  ItemPool() = default;
+  ~ItemPool();
+  ItemPool(const ItemPool&) = delete;
+  ItemPool& operator=(const ItemPool&) = delete;
+
+  Item* New();
+  void Free(Item* item);
+  size_t live() const { return live_; }
+
+ private:
+  static constexpr size_t kBlock = 1024;
+  std::vector<std::unique_ptr<unsigned char[]>> blocks_;
+  size_t used_in_block_ = kBlock;
+  Item* free_ = nullptr;  // linked through Item::left
+  size_t live_ = 0;
+};
+
+// Structs whose dependencies are missing, kept as a v2 update as Yjs does.
+struct PendingStructs {
+  StateVector missing;  // client -> lowest clock needed
+  std::vector<uint8_t> update;
+};
+
+class StructStore {
+ public:
+  using Structs = std::vector<Item*>;
+
+  explicit StructStore(ItemPool* pool) : pool_(pool) {}
+  ~StructStore();
+
+  // The structs of `client`, or nullptr.
+  Structs* Get(uint64_t client) {
+    auto it = clients_.find(client);
+    return it == clients_.end() ? nullptr : &it->second;
+  }
+  const std::unordered_map<uint64_t, Structs>& clients() const { return clients_; }
+  uint64_t GetState(uint64_t client) const;
+  StateVector GetStateVector() const;
+  // Appends `s`, which must start at the client's state.
+  void Add(Item* s);
+
+  ItemPool& pool() { return *pool_; }
+
+  std::optional<PendingStructs> pending_structs;
+  std::optional<std::vector<uint8_t>> pending_ds;  // a v2 update with no structs
+
+ private:
+  ItemPool* pool_;
+  std::unordered_map<uint64_t, Structs> clients_;
+};
+
+// Index of the struct containing `clock` (Yjs findIndexSS). `clock` must be below the state.
+size_t FindIndexSS(const StructStore::Structs& structs, uint64_t clock);
+// The struct containing `id`.
+Item* FindStruct(StructStore& store, Id id);
+// Splits so that a struct starts at `clock`; returns its index (Yjs findIndexCleanStart).
+size_t FindIndexCleanStart(Transaction& txn, StructStore::Structs& structs, uint64_t clock);
+// The item starting at `id`, splitting if needed (Yjs getItemCleanStart).
+Item* GetItemCleanStart(Transaction& txn, Id id);
+// The item ending at `id`, splitting if needed; GC structs are returned whole.
+Item* GetItemCleanEnd(Transaction& txn, StructStore& store, Id id);
+
+}  // namespace accord::crdt
+
+#endif  // ACCORD_CRDT_SRC_STRUCT_STORE_H_

@@ -1,0 +1,76 @@
+// transaction.h: one batch of changes to a document (Yjs Transaction) and the work done when it
+// ends: delete-set normalisation, garbage collection, merging of adjacent structs, and delivery
+// of the update to observers (Yjs transact / cleanupTransactions).
+//
+// A transaction is opened by DocImpl::Transact; nested calls join the open one. Single-threaded.
+#ifndef ACCORD_CRDT_SRC_TRANSACTION_H_
+#define ACCORD_CRDT_SRC_TRANSACTION_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "accord/crdt/delete_set.h"
+#include "accord/crdt/state_vector.h"
+#include "item.h"
+#include "update_coder.h"
+
+namespace accord::crdt {
+
+class AbstractType;
+class DocImpl;
+class StructStore;
+
+class Transaction {
+ public:
+  Transaction(DocImpl* doc, const void* origin, bool local);
+
+  DocImpl* doc() const { return doc_; }
+  StructStore& store() const;
+  const void* origin() const { return origin_; }
+  bool local() const { return local_; }
+  void set_local(bool l) { local_ = l; }
+
+  // Deleted ranges of this transaction.
+  DeleteSet delete_set;
+  StateVector before_state;
+  StateVector after_state;
+  // Changed types and, per type, the changed map keys (nullptr stands for list changes).
+  std::unordered_map<AbstractType*, std::unordered_set<const std::string*>> changed;
+  // Ids of structs that may merge with their neighbours after the transaction.
+  std::vector<Id> merge_structs;
+  // Subdocument changes (by guid).
+  std::vector<std::string> subdocs_added;
+  std::vector<std::string> subdocs_removed;
+
+  // Worklist that turns the recursive deletion of nested types into a loop.
+  std::vector<AbstractType*> type_deletes;
+  bool draining_type_deletes = false;
+
+  uint64_t BeforeClock(uint64_t client) const {
+    auto it = before_state.find(client);
+    return it == before_state.end() ? 0 : it->second;
+  }
+
+ private:
+  DocImpl* doc_;
+  const void* origin_;
+  bool local_;
+};
+
+// Records that `type` changed (under map key `parent_sub`, or as a list when nullptr), unless
+// it was created in this transaction or is deleted (Yjs addChangedTypeToTransaction).
+void AddChangedType(Transaction& txn, AbstractType* type, const std::string* parent_sub);
+
+// Writes the update of a finished transaction; false if it changed nothing
+// (Yjs writeUpdateMessageFromTransaction).
+bool WriteUpdateFromTransaction(UpdateEncoder& encoder, Transaction& txn);
+
+// The garbage collection and merging steps of the end of a transaction.
+void CleanupTransaction(Transaction& txn);
+
+}  // namespace accord::crdt
+
+#endif  // ACCORD_CRDT_SRC_TRANSACTION_H_
