@@ -56,7 +56,7 @@ void ContentDeleted::Write(UpdateEncoder& encoder, uint64_t offset) const {
   encoder.WriteLen(len_ - offset);
 }
 void ContentDeleted::Integrate(Transaction& txn, Item* item) {
-  txn.delete_set.Add(item->id.client, item->id.clock, len_);
+  txn.AddDeleted(item->id.client, item->id.clock, len_);
   item->MarkDeleted();
 }
 

@@ -5,6 +5,7 @@
 
 #include "delete_set.h"
 #include "encoding.h"
+#include "text_internal.h"
 
 namespace accord::crdt {
 namespace {
@@ -101,6 +102,12 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
     if ((type->item() == nullptr || !type->item()->deleted()) && !txn->local()) {
       type->ClearMarkers();
     }
+    // Yjs YText._callObserver: remote changes to formatted text get a formatting cleanup.
+    if ((type->item() == nullptr || !type->item()->deleted()) && !txn->local() &&
+        type->has_formatting() &&
+        (type->kind() == TypeKind::kText || type->kind() == TypeKind::kXmlText)) {
+      txn->need_formatting_cleanup = true;
+    }
   }
   if (!txn_observers.empty()) {
     TransactionInfo info;
@@ -111,6 +118,15 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
     for (auto& [type, subs] : txn->changed) info.changed.emplace_back(type);
     auto observers = txn_observers;
     for (auto& [id, fn] : observers) fn(info);
+  }
+  // The formatting cleanup runs in its own local transaction, opened now but finished after
+  // this one, as Yjs queues it (so this transaction's update still holds the formats).
+  std::unique_ptr<Transaction> format_cleanup;
+  if (txn->need_formatting_cleanup) {
+    format_cleanup = std::make_unique<Transaction>(this, nullptr, /*local=*/true);
+    txn_ = format_cleanup.get();
+    CleanupTextAfterTransaction(*txn, *format_cleanup);
+    txn_ = nullptr;
   }
   CleanupTransaction(*txn);
   if (!txn->local()) {
@@ -138,6 +154,7 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
       for (auto& [id, fn] : observers) fn(bytes, txn->origin());
     }
   }
+  if (format_cleanup) FinishTransaction(std::move(format_cleanup));
 }
 
 uint32_t DocImpl::Depth(const AbstractType* type) {

@@ -204,7 +204,10 @@ struct DryOps {
 std::optional<std::vector<uint8_t>> ApplyDeleteSet(Transaction& txn, const DeleteSet& ds) {
   StructStore& store = txn.store();
   DeleteSet unapplied;
-  for (const auto& [client, ranges] : ds.clients()) {
+  // Descending client order, as Yjs writes (and so applies) delete sets: the order in which
+  // clients enter the transaction's delete set steers the text formatting cleanup.
+  for (auto ci = ds.clients().rbegin(); ci != ds.clients().rend(); ++ci) {
+    const auto& [client, ranges] = *ci;
     const uint64_t state = store.GetState(client);
     for (const DeleteItem& del : ranges) {
       const uint64_t clock = del.clock;

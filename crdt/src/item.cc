@@ -270,7 +270,7 @@ void ItemDelete(Transaction& txn, Item* item) {
     parent->AddLength(-static_cast<int64_t>(item->length));
   }
   item->MarkDeleted();
-  txn.delete_set.Add(item->id.client, item->id.clock, item->length);
+  txn.AddDeleted(item->id.client, item->id.clock, item->length);
   AddChangedType(txn, parent, item->parent_sub);
   item->content->Delete(txn);
 }

@@ -117,6 +117,8 @@ void InsertNegatedAttributes(Transaction& txn, AbstractType* parent, TextPositio
   }
 }
 
+}  // namespace
+
 // Yjs cleanupFormattingGap: removes formatting items made redundant by a deletion.
 void CleanupFormattingGap(Transaction& txn, Item* start, Item* curr,
                           const Attributes& start_attributes, Attributes& curr_attributes) {
@@ -160,8 +162,6 @@ void CleanupFormattingGap(Transaction& txn, Item* start, Item* curr,
     start = start->right;
   }
 }
-
-}  // namespace
 
 const Any* FindAttr(const Attributes& attrs, const std::string& key) {
   for (const auto& [k, v] : attrs) {
@@ -301,6 +301,57 @@ std::string TextToString(const AbstractType* type) {
     }
   }
   return out;
+}
+
+// Yjs formatText: applies `attributes` to `length` units from `pos`. Formats made redundant
+// inside the range are deleted; a length beyond the end appends newlines, as Yjs does for Quill.
+void FormatText(Transaction& txn, AbstractType* parent, TextPosition& pos, uint64_t length,
+                const Attributes& attributes) {
+  MinimizeAttributeChanges(pos, attributes);
+  Attributes negated = InsertAttributes(txn, parent, pos, attributes);
+  while (pos.right != nullptr) {
+    Item* r = pos.right;
+    if (length == 0 && !(!negated.empty() && (r->deleted() || IsFormat(r)))) break;
+    if (!r->deleted()) {
+      if (IsFormat(r)) {
+        const ContentFormat& f = AsFormat(r);
+        const Any* attr = FindAttr(attributes, f.key());
+        if (attr != nullptr && !attr->is_undefined()) {
+          if (EqualAttrs(*attr, f.value())) {
+            EraseAttr(negated, f.key());
+          } else {
+            if (length == 0) break;
+            SetAttr(negated, f.key(), f.value());
+          }
+          ItemDelete(txn, r);
+        } else {
+          SetAttr(pos.current_attributes, f.key(), f.value());
+        }
+      } else {
+        if (length < r->length) GetItemCleanStart(txn, Id{r->id.client, r->id.clock + length});
+        length -= std::min(length, r->length);
+      }
+    }
+    pos.Forward();
+  }
+  if (length > 0) {
+    DocImpl* doc = txn.doc();
+    Item* item = doc->pool().New();
+    Id origin, right_origin;
+    if (pos.left) origin = pos.left->last_id();
+    if (pos.right) right_origin = pos.right->id;
+    InitItem(item, Id{doc->client_id(), doc->NextClock()}, pos.left, pos.left ? &origin : nullptr,
+             pos.right, pos.right ? &right_origin : nullptr, parent, nullptr,
+             std::make_unique<ContentString>(std::string(length, '\n')));
+    IntegrateItem(item, txn, 0);
+    pos.right = item;
+    pos.Forward();
+  }
+  InsertNegatedAttributes(txn, parent, pos, std::move(negated));
+}
+
+void ApplyFormatToCurrent(Attributes& attrs, const ContentFormat& f) {
+  UpdateCurrentAttributes(attrs, f);
 }
 
 // ---- Public handle ----

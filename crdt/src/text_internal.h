@@ -1,9 +1,8 @@
-// text_internal.h: the position walk and the plain-text edits of a Text (Yjs YText's
-// ItemTextListPosition, findPosition, insertText, deleteText, cleanupFormattingGap).
-//
-// Formatting attributes are tracked while walking (so plain edits in formatted text produce the
-// same structs as Yjs), but creating formatting (Text.format, attributes on insert, deltas) is
-// left to a later layer, which builds on these functions. Single-threaded.
+// text_internal.h: the position walk and the edits of a Text (Yjs YText's ItemTextListPosition,
+// findPosition, insertText, deleteText, formatText, cleanupFormattingGap) and the formatting
+// cleanup Yjs runs after remote transactions (cleanupYTextFormatting,
+// cleanupYTextAfterTransaction). text.cc holds the walk and edits, text_format.cc the cleanup and
+// the rich-text parts of the public Text handle. Single-threaded.
 #ifndef ACCORD_CRDT_SRC_TEXT_INTERNAL_H_
 #define ACCORD_CRDT_SRC_TEXT_INTERNAL_H_
 
@@ -12,13 +11,14 @@
 #include <vector>
 
 #include "abstract_type.h"
+#include "accord/crdt/doc.h"
 #include "transaction.h"
 
 namespace accord::crdt {
 
-// Attribute name -> value, in Map insertion order (a re-set key keeps its place; a deleted and
-// re-added one moves to the end, as with a JavaScript Map).
-using Attributes = std::vector<std::pair<std::string, Any>>;
+// Attribute name -> value: the public TextAttributes, kept in JavaScript Map insertion order
+// (a re-set key keeps its place; a deleted and re-added one moves to the end).
+using Attributes = TextAttributes;
 
 const Any* FindAttr(const Attributes& attrs, const std::string& key);
 void SetAttr(Attributes& attrs, const std::string& key, Any value);
@@ -47,6 +47,28 @@ void InsertTextContent(Transaction& txn, AbstractType* parent, TextPosition& pos
 
 // Deletes `length` units from `pos` (Yjs deleteText).
 void DeleteText(Transaction& txn, AbstractType* parent, TextPosition& pos, uint64_t length);
+
+// Yjs formatText: applies `attributes` (null values remove) to `length` units from `pos`;
+// units beyond the end are appended as newlines, as Yjs does.
+void FormatText(Transaction& txn, AbstractType* parent, TextPosition& pos, uint64_t length,
+                const Attributes& attributes);
+
+// Yjs cleanupFormattingGap: deletes the formatting items between `start` and the next live
+// content after `curr` that a deletion made redundant. Updates `curr_attributes`.
+void CleanupFormattingGap(Transaction& txn, Item* start, Item* curr,
+                          const Attributes& start_attributes, Attributes& curr_attributes);
+
+// Yjs updateCurrentAttributes: a null value removes the key.
+void ApplyFormatToCurrent(Attributes& attrs, const ContentFormat& f);
+
+// Yjs cleanupYTextFormatting: removes redundant formatting items of `type` (in Yjs 13.6 only
+// the gap before the first live content is affected).
+void CleanupTextFormatting(Transaction& txn, AbstractType* type);
+
+// Yjs cleanupYTextAfterTransaction: after the remote transaction `done` changed a formatted
+// text, deletes (in the separate transaction `cleanup`) the formatting items it made redundant.
+// Runs before `done` is garbage-collected and merged.
+void CleanupTextAfterTransaction(Transaction& done, Transaction& cleanup);
 
 // The concatenated live strings of a text type (Yjs YText.toString).
 std::string TextToString(const AbstractType* type);

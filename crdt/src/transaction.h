@@ -48,6 +48,20 @@ class Transaction {
   // Worklist that turns the recursive deletion of nested types into a loop.
   std::vector<AbstractType*> type_deletes;
   bool draining_type_deletes = false;
+  // Set when a remote change reached a text with formatting (Yjs _needFormattingCleanup).
+  bool need_formatting_cleanup = false;
+  // Clients in the order they first entered delete_set (Yjs keeps its delete set in insertion
+  // order, and the formatting cleanup depends on it).
+  std::vector<uint64_t> delete_order;
+
+  // Adds a deleted range to delete_set, noting the client's order.
+  void AddDeleted(uint64_t client, uint64_t clock, uint64_t len) {
+    if ((delete_order.empty() || delete_order.back() != client) &&
+        delete_set.clients().count(client) == 0) {
+      delete_order.push_back(client);
+    }
+    delete_set.Add(client, clock, len);
+  }
 
   uint64_t BeforeClock(uint64_t client) const {
     auto it = before_state.find(client);

@@ -2,6 +2,7 @@
 
 #include "doc_impl.h"
 #include "text_internal.h"
+#include "xml_internal.h"
 
 namespace accord::crdt {
 
@@ -119,7 +120,8 @@ Result<Any> TypeToJson(const AbstractType* type, int depth) {
       }
       return Any(std::move(out));
     }
-    case TypeKind::kMap: {
+    case TypeKind::kMap:
+    case TypeKind::kXmlHook: {
       AnyObject out;
       for (const auto& [key, item] : type->map_entries()) {
         if (item->deleted()) continue;
@@ -129,8 +131,16 @@ Result<Any> TypeToJson(const AbstractType* type, int depth) {
       }
       return Any::Object(std::move(out));
     }
+    case TypeKind::kXmlFragment:
+    case TypeKind::kXmlElement:
+    case TypeKind::kXmlText: {
+      // Yjs's XML types give their XML string as JSON.
+      Result<std::string> s = TypeToJsString(type, /*strict=*/true, depth);
+      if (!s.ok()) return s.status();
+      return Any(std::move(*s));
+    }
     default:
-      return Any();  // untyped roots have no JSON form; XML kinds arrive with the XML layer
+      return Any();  // untyped roots have no JSON form
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include "accord/crdt/doc.h"
 #include "accord/crdt/updates.h"
+#include "accord/crdt/xml.h"
 
 namespace {
 
@@ -53,6 +54,32 @@ T Check(Result<T> r) {
   return std::move(*r);
 }
 
+// Yjs YText.toDelta as JSON: [{insert, attributes?}, ...].
+Any DeltaJson(const Text& text) {
+  AnyArray ops;
+  for (const DeltaInsert& d : text.ToDelta()) {
+    AnyObject op;
+    switch (d.kind) {
+      case DeltaInsert::Kind::kString:
+        op.emplace_back("insert", Any(d.text));
+        break;
+      case DeltaInsert::Kind::kEmbed:
+        op.emplace_back("insert", d.embed);
+        break;
+      case DeltaInsert::Kind::kType:
+        // The Yjs stand-in cannot print a shared type inside a delta either (its plain-object
+        // walk recurses without end) and fails; so do we, with the same exit code.
+        Fail("a delta holding a shared type has no JSON form");
+    }
+    if (!d.attributes.empty()) {
+      op.emplace_back("attributes",
+                      Any::Object(AnyObject(d.attributes.begin(), d.attributes.end())));
+    }
+    ops.push_back(Any::Object(std::move(op)));
+  }
+  return Any(std::move(ops));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,9 +112,6 @@ int main(int argc, char** argv) {
       const std::string kind = m[2];
       if (kind != "text" && kind != "delta" && kind != "map" && kind != "array" && kind != "xml") {
         Usage("bad --root " + spec);
-      }
-      if (kind == "delta" || kind == "xml") {
-        Usage("--root kind " + kind + " is not supported yet");
       }
       roots.emplace_back(m[1], kind);
     } else if (a.rfind("--", 0) == 0) {
@@ -136,11 +160,19 @@ int main(int argc, char** argv) {
   } else {
     AnyObject out;
     for (const auto& [name, kind] : roots) {
-      SharedKind k = kind == "text"  ? SharedKind::kText
-                     : kind == "map" ? SharedKind::kMap
-                                     : SharedKind::kArray;
+      if (kind == "xml") {
+        // ToJson is the strict rendering: it fails where Yjs's toString would throw (a null
+        // child, or nesting too deep to follow), and so do we.
+        Any xml = Check(GetXmlFragment(doc, name)).ToJson();
+        if (!xml.is_string()) Fail("cannot render root " + name + " as XML");
+        out.emplace_back(name, std::move(xml));
+        continue;
+      }
+      SharedKind k = kind == "text" || kind == "delta" ? SharedKind::kText
+                     : kind == "map"                   ? SharedKind::kMap
+                                                       : SharedKind::kArray;
       SharedType t = Check(doc.GetRoot(name, k));
-      out.emplace_back(name, t.ToJson());
+      out.emplace_back(name, kind == "delta" ? DeltaJson(Text(t.internal())) : t.ToJson());
     }
     std::string json = Any::Object(std::move(out)).ToJson() + "\n";
     std::fwrite(json.data(), 1, json.size(), stdout);

@@ -1,6 +1,6 @@
 // accord/crdt/doc.h: a Yjs-compatible shared document (Y.Doc) and its shared types.
 //
-// A Doc holds named root types (Text, Array, Map; XML kinds arrive later), applies updates from
+// A Doc holds named root types (Text, Array, Map, and the XML types of xml.h), applies updates from
 // other replicas and encodes its state, byte-identical to Yjs 13.6. Edits made through the type
 // handles run in a transaction: the one opened by Doc::Transact if any, otherwise their own.
 // When the outermost transaction ends, observers get the update it produced (v1 and/or v2 bytes,
@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "accord/crdt/any.h"
@@ -108,6 +109,20 @@ struct NewValue {
   SubDoc doc;
 };
 
+// Formatting attributes of rich text, in insertion order (as a JavaScript object keeps them).
+// In Format, a null value removes the attribute.
+using TextAttributes = std::vector<std::pair<std::string, Any>>;
+
+// One insert of a Text's delta (Yjs YText.toDelta): a run of text, an embed or a nested type,
+// with the attributes that apply to it (empty when none).
+struct DeltaInsert {
+  enum class Kind : uint8_t { kString, kEmbed, kType } kind = Kind::kString;
+  std::string text;  // kString, UTF-8
+  Any embed;         // kEmbed
+  SharedType type;   // kType
+  TextAttributes attributes;
+};
+
 class Text : public SharedType {
  public:
   using SharedType::SharedType;
@@ -115,9 +130,19 @@ class Text : public SharedType {
   uint64_t Length() const;
   std::string ToString() const;
   // Inserts UTF-8 `text` at UTF-16 offset `index` (InvalidArgument if index > Length() or the
-  // text is not valid UTF-8).
+  // text is not valid UTF-8). Without attributes the text takes the formatting in effect at
+  // `index`; with them (even none) it gets exactly those (Yjs YText.insert).
   Status Insert(uint64_t index, std::string_view text);
+  Status Insert(uint64_t index, std::string_view text, const TextAttributes& attributes);
+  // Inserts an embed (a JSON object such as {"image": url}) of length 1.
+  Status InsertEmbed(uint64_t index, Any embed, const TextAttributes& attributes = {});
+  // Inserts a new, empty nested type of length 1 and returns it (Yjs insertEmbed with a type).
+  Result<SharedType> InsertType(uint64_t index, SharedKind kind,
+                                const TextAttributes& attributes = {});
   Status Delete(uint64_t index, uint64_t length);
+  // Sets (or with a null value removes) `attributes` on `length` units from `index`.
+  Status Format(uint64_t index, uint64_t length, const TextAttributes& attributes);
+  std::vector<DeltaInsert> ToDelta() const;
 };
 
 class Array : public SharedType {

@@ -1,30 +1,68 @@
 // accord/server/limits.h: every size, count and time limit of accordd, in one place.
 //
 // Defaults suit one small VPS (1 vCPU, 1 GB). Limits that apply before a client has
-// authenticated are tighter than those after. Plain data: copy it, read it from any thread.
+// authenticated are tighter than those after. Each limit has a name, settable with
+// `accordd --limit NAME=VALUE` or in the config file's [limits] table (see SetLimit).
+// Plain data: copy it, read it from any thread.
 #ifndef ACCORD_SERVER_LIMITS_H_
 #define ACCORD_SERVER_LIMITS_H_
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "accord/status.h"
 
 namespace accord::server {
 
 struct Limits {
-  // Before authentication: an HTTP request line plus headers may not exceed this.
+  // --- Before authentication ---
+  // max_header_bytes: an HTTP request line plus headers (the WebSocket upgrade included).
   size_t max_header_bytes = 8 * 1024;
-  // Before authentication: a request body (login forms, JSON) may not exceed this.
+  // max_unauthenticated_body_bytes: a request body before the client is known (login forms).
   size_t max_unauthenticated_body_bytes = 16 * 1024;
-  // After authentication: a request body (imports, API calls) may not exceed this.
-  size_t max_body_bytes = 1024 * 1024;
-  // Time to send a complete request head; slow-header clients are cut off after it.
-  std::chrono::seconds handshake_timeout{10};
-  // An HTTP keep-alive connection with no request for this long is closed.
-  std::chrono::seconds idle_timeout{60};
-  // Open connections in total and per remote IP address.
+  // handshake_timeout: time to send a complete request head; slow-header clients are cut off.
+  std::chrono::milliseconds handshake_timeout{10'000};
+  // max_connections / max_connections_per_ip: open TCP connections in total and per address.
   size_t max_connections = 10'000;
   size_t max_connections_per_ip = 200;
+
+  // --- After authentication ---
+  // max_body_bytes: an HTTP request body (imports, API calls).
+  size_t max_body_bytes = 1024 * 1024;
+  // idle_timeout: an HTTP keep-alive connection with no request for this long is closed.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // max_message_bytes: one WebSocket message (a sync update); larger ones close with 1009.
+  // y-websocket sends a whole document state in one message when it first syncs, so this
+  // bounds the largest document a client can bring in at once.
+  size_t max_message_bytes = 16 * 1024 * 1024;
+  // max_document_bytes: the encoded state of one document; updates that would grow it beyond
+  // this are refused (the client is told why) and not stored.
+  size_t max_document_bytes = 64 * 1024 * 1024;
+  // send_queue_bytes: bytes queued for one socket that its client has not read yet; a client
+  // that falls this far behind is disconnected (close 1008) rather than buffered without bound.
+  size_t send_queue_bytes = 8 * 1024 * 1024;
+  // awareness_state_bytes: the JSON of one client's awareness state (cursor, name, colour).
+  size_t awareness_state_bytes = 16 * 1024;
+  // websocket_idle_timeout: a socket that sends nothing (not even awareness renewals, which
+  // y-websocket sends every 15 s) for this long is closed.
+  std::chrono::milliseconds websocket_idle_timeout{120'000};
+  // room_idle_unload: a document with no connection is unloaded from memory after this long.
+  std::chrono::milliseconds room_idle_unload{60'000};
+  // commit_interval: the group commit gathers updates for up to this long (one SQLite
+  // transaction for all of them) before making them durable and reporting them saved.
+  std::chrono::milliseconds commit_interval{5};
 };
+
+// Sets the limit called `name` from `value`: sizes accept a plain number of bytes or a K/M/G
+// suffix ("64K", "16M"); durations a number with ms/s/m/h ("250ms", "10s"). InvalidArgument
+// names the limit and what was wrong.
+Status SetLimit(Limits& limits, std::string_view name, std::string_view value);
+// Parses "NAME=VALUE" (the --limit flag).
+Status SetLimitFromFlag(Limits& limits, std::string_view flag);
+// One line per limit: name, default and meaning; for --help and the docs.
+std::string DescribeLimits();
 
 }  // namespace accord::server
 
