@@ -18,6 +18,9 @@ template <typename... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
 };
+// Spelled out for clang 14 (the fuzz build), which lacks C++20 aggregate deduction.
+template <typename... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // An array index in JavaScript's sense: the canonical decimal form of an integer in
 // [0, 2^32 - 2]. Such keys come first in an object's own-key order, ascending.

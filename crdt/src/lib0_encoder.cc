@@ -13,6 +13,9 @@ template <typename... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
 };
+// Spelled out for clang 14 (the fuzz build), which lacks C++20 aggregate deduction.
+template <typename... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // JavaScript's float32 test (`new Float32Array([x])[0] === x`), written so that the cast never
 // sees an out-of-range finite value (undefined behaviour in C++).

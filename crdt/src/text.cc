@@ -284,7 +284,9 @@ void DeleteText(Transaction& txn, AbstractType* parent, TextPosition& pos, uint6
     }
     pos.Forward();
   }
-  if (start != nullptr) {
+  // Without formatting items in this text the gap cleanup finds nothing to remove; skipping it
+  // keeps a long run of deleted items (a large transaction) from being walked once per delete.
+  if (start != nullptr && parent->has_formatting()) {
     CleanupFormattingGap(txn, start, pos.right, start_attrs, pos.current_attributes);
   }
   if (parent->has_markers()) {

@@ -198,7 +198,11 @@ class UpdateDecoderV2 final : public UpdateDecoder {
     return ds_cur_val_;
   }
   uint64_t ReadDsLen() override {
-    uint64_t len = rest_.ReadVarUint() + 1;
+    // The stored value is len - 1; the maximum would wrap to an empty range, which no encoder
+    // can write back (found by delete_set_fuzzer).
+    uint64_t stored = rest_.ReadVarUint();
+    if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
+    uint64_t len = stored + 1;
     ds_cur_val_ += len;
     return len;
   }
@@ -261,7 +265,11 @@ class DsDecoderV2 final : public UpdateDecoder {
     return ds_cur_val_;
   }
   uint64_t ReadDsLen() override {
-    uint64_t len = rest_.ReadVarUint() + 1;
+    // The stored value is len - 1; the maximum would wrap to an empty range, which no encoder
+    // can write back (found by delete_set_fuzzer).
+    uint64_t stored = rest_.ReadVarUint();
+    if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
+    uint64_t len = stored + 1;
     ds_cur_val_ += len;
     return len;
   }

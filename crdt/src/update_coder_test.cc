@@ -198,5 +198,19 @@ TEST(UpdateCoderTest, TypeRefMustFitAByte) {
   EXPECT_THROW(NewUpdateDecoderV1(bytes)->ReadTypeRef(), DecodeError);
 }
 
+// v2 stores a delete range's length minus one; the largest varuint would wrap to an empty range,
+// which no encoder can write back (found by crdt/fuzz/delete_set_fuzzer).
+TEST(UpdateCoderTest, V2DeleteRangeLengthMayNotWrap) {
+  std::vector<uint8_t> max_len = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+  auto ds_decoder = NewDsDecoderV2(max_len);
+  EXPECT_THROW(ds_decoder->ReadDsLen(), DecodeError);
+  std::vector<uint8_t> update = NewUpdateEncoderV2()->ToBytes();  // empty columns, empty rest
+  update.insert(update.end(), max_len.begin(), max_len.end());
+  auto update_decoder = NewUpdateDecoderV2(update);
+  EXPECT_THROW(update_decoder->ReadDsLen(), DecodeError);
+  std::vector<uint8_t> below_max = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+  EXPECT_EQ(NewDsDecoderV2(below_max)->ReadDsLen(), UINT64_MAX);
+}
+
 }  // namespace
 }  // namespace accord::crdt

@@ -88,14 +88,14 @@ Status CorruptionFrom(const char* op, const DecodeError& e) {
 uint64_t MaxStructsFor(size_t input_size) { return 64 * static_cast<uint64_t>(input_size) + 1024; }
 
 std::vector<uint8_t> MergeUpdatesOrThrow(std::span<const std::vector<uint8_t>> updates,
-                                         UpdateFormat format) {
+                                         UpdateFormat format, StructLimit limit) {
   if (updates.size() == 1) return updates[0];
   std::vector<std::unique_ptr<UpdateDecoder>> decoders;
   std::vector<std::unique_ptr<LazyStructReader>> owned;
   for (const auto& u : updates) {
     decoders.push_back(NewDecoder(u, format));
     owned.push_back(std::make_unique<LazyStructReader>(*decoders.back(), /*filter_skips=*/true,
-                                                       MaxStructsFor(u.size())));
+                                                       MaxStructsFor(u.size(), limit)));
   }
   std::vector<LazyStructReader*> readers;
   for (auto& r : owned) readers.push_back(r.get());
@@ -182,11 +182,11 @@ std::vector<uint8_t> MergeUpdatesOrThrow(std::span<const std::vector<uint8_t>> u
 }
 
 std::vector<uint8_t> DiffUpdateOrThrow(std::span<const uint8_t> update, const StateVector& sv,
-                                       UpdateFormat format) {
+                                       UpdateFormat format, StructLimit limit) {
   std::unique_ptr<UpdateEncoder> encoder = NewEncoder(format);
   LazyStructWriter writer(*encoder);
   std::unique_ptr<UpdateDecoder> decoder = NewDecoder(update, format);
-  LazyStructReader reader(*decoder, /*filter_skips=*/false, MaxStructsFor(update.size()));
+  LazyStructReader reader(*decoder, /*filter_skips=*/false, MaxStructsFor(update.size(), limit));
   while (reader.curr() != nullptr) {
     const LazyStruct* curr = reader.curr();
     const uint64_t client = curr->id.client;
@@ -216,9 +216,9 @@ std::vector<uint8_t> DiffUpdateOrThrow(std::span<const uint8_t> update, const St
 }
 
 std::vector<uint8_t> ConvertUpdateFormatOrThrow(std::span<const uint8_t> update, UpdateFormat from,
-                                                UpdateFormat to) {
+                                                UpdateFormat to, StructLimit limit) {
   std::unique_ptr<UpdateDecoder> decoder = NewDecoder(update, from);
-  LazyStructReader reader(*decoder, /*filter_skips=*/false, MaxStructsFor(update.size()));
+  LazyStructReader reader(*decoder, /*filter_skips=*/false, MaxStructsFor(update.size(), limit));
   std::unique_ptr<UpdateEncoder> encoder = NewEncoder(to);
   LazyStructWriter writer(*encoder);
   for (const LazyStruct* s = reader.curr(); s != nullptr; s = reader.Next()) writer.Write(*s, 0);

@@ -1,0 +1,368 @@
+// crdt_trace_bench: replays a text editing trace into a Doc and times replay, encoding and
+// loading, for tests/node/bench/compare.mjs, which runs the Yjs and ywasm peers on the same trace
+// and holds the contract of this program:
+//
+//   crdt_trace_bench TRACE.bin END.txt [--single-txn] [--repeat N]
+//     -> {"replay_ms", "encode_v1_ms", "encode_v2_ms", "load_v1_ms", "load_v2_ms", "v1_bytes",
+//         "v2_bytes", "doc_mem_bytes", "ok"}
+//   crdt_trace_bench --load-v2 FILE
+//     -> {"load_ms", "encode_v1_ms", "v1_bytes", "doc_mem_bytes", "text_length", "ok"}
+//
+// TRACE.bin (written by bench/prepare-trace.mjs) is lib0-encoded: varUint transaction count;
+// per transaction a varUint patch count; per patch varUint position and deletion length (both
+// in UTF-16 units) and a varString insert. The trace is replayed into the root text "text",
+// each trace transaction in its own Doc transaction (or everything in one with --single-txn).
+// With --repeat N it is replayed N times end to end, repetition k shifting every position by
+// k * (UTF-16 length of END). ok: the final text, and the text of documents loaded from the v1
+// and v2 encodings, equal END repeated N times.
+//
+// Times are wall-clock milliseconds: replay once; encodes and loads the median of three (each
+// load into a fresh Doc), like the JavaScript peers. doc_mem_bytes is the heap the document
+// holds after the replay (or the first load): this binary replaces the global operator new /
+// delete with versions that count live bytes (malloc_usable_size of each block, so allocator
+// rounding counts too, but malloc's own per-block header does not). The program is single-
+// threaded; the counter is atomic anyway, in case a library thread allocates.
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/crdt/doc.h"
+
+// ---- Counting allocator -------------------------------------------------------------------
+
+namespace {
+
+std::atomic<int64_t> g_live_bytes{0};
+
+void* CountedAlloc(size_t size, size_t align) {
+  if (size == 0) size = 1;
+  void* p = nullptr;
+  if (align <= alignof(std::max_align_t)) {
+    p = std::malloc(size);
+  } else if (posix_memalign(&p, align, size) != 0) {
+    p = nullptr;
+  }
+  if (p == nullptr) throw std::bad_alloc();
+  g_live_bytes.fetch_add(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  return p;
+}
+
+void CountedFree(void* p) {
+  if (p == nullptr) return;
+  g_live_bytes.fetch_sub(static_cast<int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  std::free(p);
+}
+
+}  // namespace
+
+void* operator new(size_t size) { return CountedAlloc(size, 0); }
+void* operator new[](size_t size) { return CountedAlloc(size, 0); }
+void* operator new(size_t size, std::align_val_t al) {
+  return CountedAlloc(size, static_cast<size_t>(al));
+}
+void* operator new[](size_t size, std::align_val_t al) {
+  return CountedAlloc(size, static_cast<size_t>(al));
+}
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return CountedAlloc(size, 0);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void* operator new[](size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return CountedAlloc(size, 0);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void operator delete(void* p) noexcept { CountedFree(p); }
+void operator delete[](void* p) noexcept { CountedFree(p); }
+void operator delete(void* p, size_t) noexcept { CountedFree(p); }
+void operator delete[](void* p, size_t) noexcept { CountedFree(p); }
+void operator delete(void* p, std::align_val_t) noexcept { CountedFree(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { CountedFree(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept { CountedFree(p); }
+void operator delete[](void* p, size_t, std::align_val_t) noexcept { CountedFree(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { CountedFree(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { CountedFree(p); }
+
+// ---- The benchmark ------------------------------------------------------------------------
+
+namespace {
+
+using accord::crdt::Doc;
+using accord::crdt::Text;
+using accord::crdt::UpdateFormat;
+using Bytes = std::vector<uint8_t>;
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "crdt_trace_bench: %s\n", why.c_str());
+  std::exit(1);
+}
+
+Bytes ReadFile(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die(std::string("cannot read ") + path);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+struct Patch {
+  uint64_t pos;
+  uint64_t del;
+  std::string insert;
+};
+using Trace = std::vector<std::vector<Patch>>;
+
+// A minimal lib0 reader for the trace file (ours, not the crdt's private one: this program
+// sees only the public API).
+class TraceReader {
+ public:
+  explicit TraceReader(const Bytes& data) : data_(data) {}
+  uint64_t VarUint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= data_.size()) Die("trace file truncated");
+      uint8_t b = data_[pos_++];
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+    }
+    Die("bad varuint in trace file");
+  }
+  std::string VarString() {
+    uint64_t n = VarUint();
+    if (n > data_.size() - pos_) Die("trace file truncated");
+    std::string s(reinterpret_cast<const char*>(data_.data() + pos_), n);
+    pos_ += n;
+    return s;
+  }
+  bool AtEnd() const { return pos_ == data_.size(); }
+
+ private:
+  const Bytes& data_;
+  size_t pos_ = 0;
+};
+
+Trace ParseTrace(const Bytes& data) {
+  TraceReader r(data);
+  Trace trace;
+  uint64_t txns = r.VarUint();
+  for (uint64_t t = 0; t < txns; ++t) {
+    uint64_t patches = r.VarUint();
+    std::vector<Patch> txn;
+    for (uint64_t p = 0; p < patches; ++p) {
+      Patch patch;
+      patch.pos = r.VarUint();
+      patch.del = r.VarUint();
+      patch.insert = r.VarString();
+      txn.push_back(std::move(patch));
+    }
+    trace.push_back(std::move(txn));
+  }
+  if (!r.AtEnd()) Die("trailing bytes in trace file");
+  return trace;
+}
+
+// UTF-16 length of UTF-8 text: one unit per code point, two for those above U+FFFF (4-byte
+// sequences).
+uint64_t Utf16Length(std::string_view s) {
+  uint64_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xc0) != 0x80) n += (c >= 0xf0) ? 2 : 1;
+  }
+  return n;
+}
+
+double MsSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+constexpr int kRuns = 3;
+
+Text TextOf(Doc& doc) {
+  auto text = doc.GetText("text");
+  if (!text.ok()) Die("GetText failed: " + text.status().ToString());
+  return *text;
+}
+
+std::unique_ptr<Doc> NewDoc() {
+  accord::crdt::DocOptions options;
+  options.client_id = 1;
+  return std::make_unique<Doc>(options);
+}
+
+// Replays `trace` `repeat` times; returns false if an edit is rejected.
+bool Replay(Doc& doc, const Trace& trace, uint64_t end_len, int repeat, bool single_txn) {
+  Text text = TextOf(doc);
+  bool ok = true;
+  auto run_txn = [&](const std::vector<Patch>& txn, uint64_t shift) {
+    for (const Patch& p : txn) {
+      if (p.del > 0 && !text.Delete(p.pos + shift, p.del).ok()) ok = false;
+      if (!p.insert.empty() && !text.Insert(p.pos + shift, p.insert).ok()) ok = false;
+    }
+  };
+  auto run_all = [&] {
+    for (int k = 0; k < repeat; ++k) {
+      const uint64_t shift = static_cast<uint64_t>(k) * end_len;
+      for (const auto& txn : trace) {
+        if (single_txn) {
+          run_txn(txn, shift);
+        } else {
+          doc.Transact([&] { run_txn(txn, shift); });
+        }
+      }
+    }
+  };
+  if (single_txn) {
+    doc.Transact(run_all);
+  } else {
+    run_all();
+  }
+  return ok;
+}
+
+Bytes Encode(Doc& doc, UpdateFormat format) {
+  auto bytes = doc.EncodeStateAsUpdate({}, format);
+  if (!bytes.ok()) Die("encode failed: " + bytes.status().ToString());
+  return std::move(bytes).value();
+}
+
+// Median encode time of kRuns encodes; the bytes of the last.
+double EncodeTimes(Doc& doc, UpdateFormat format, Bytes* out) {
+  std::vector<double> times;
+  for (int i = 0; i < kRuns; ++i) {
+    auto t0 = Clock::now();
+    *out = Encode(doc, format);
+    times.push_back(MsSince(t0));
+  }
+  return Median(times);
+}
+
+// The times of `runs` loads of `update`, each into a fresh document; the last document in
+// `*doc`. Clears `*ok` if a load fails.
+std::vector<double> LoadTimes(const Bytes& update, UpdateFormat format, int runs,
+                              std::unique_ptr<Doc>* doc, bool* ok) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    doc->reset();
+    *doc = NewDoc();
+    auto t0 = Clock::now();
+    accord::Status st = (*doc)->ApplyUpdate(update, format);
+    times.push_back(MsSince(t0));
+    if (!st.ok()) {
+      std::fprintf(stderr, "crdt_trace_bench: load failed: %s\n", st.ToString().c_str());
+      *ok = false;
+    }
+  }
+  return times;
+}
+
+int RunTrace(const char* trace_path, const char* end_path, bool single_txn, int repeat) {
+  const Trace trace = ParseTrace(ReadFile(trace_path));
+  const Bytes end_bytes = ReadFile(end_path);
+  const std::string end(end_bytes.begin(), end_bytes.end());
+  std::string expected;
+  expected.reserve(end.size() * repeat);
+  for (int k = 0; k < repeat; ++k) expected += end;
+
+  const int64_t mem0 = g_live_bytes.load();
+  auto t0 = Clock::now();
+  auto doc = NewDoc();
+  bool ok = Replay(*doc, trace, Utf16Length(end), repeat, single_txn);
+  const double replay_ms = MsSince(t0);
+  const int64_t doc_mem = g_live_bytes.load() - mem0;
+  ok = ok && TextOf(*doc).ToString() == expected;
+
+  Bytes v1;
+  Bytes v2;
+  const double enc_v1 = EncodeTimes(*doc, UpdateFormat::kV1, &v1);
+  const double enc_v2 = EncodeTimes(*doc, UpdateFormat::kV2, &v2);
+  doc.reset();
+  std::unique_ptr<Doc> loaded;
+  const double load_v1 = Median(LoadTimes(v1, UpdateFormat::kV1, kRuns, &loaded, &ok));
+  ok = ok && TextOf(*loaded).ToString() == expected;
+  const double load_v2 = Median(LoadTimes(v2, UpdateFormat::kV2, kRuns, &loaded, &ok));
+  ok = ok && TextOf(*loaded).ToString() == expected;
+
+  std::printf(
+      "{\"impl\":\"accord\",\"repeat\":%d,\"single_txn\":%s,\"replay_ms\":%.3f,"
+      "\"encode_v1_ms\":%.3f,\"encode_v2_ms\":%.3f,\"load_v1_ms\":%.3f,\"load_v2_ms\":%.3f,"
+      "\"v1_bytes\":%zu,\"v2_bytes\":%zu,\"doc_mem_bytes\":%lld,\"ok\":%s}\n",
+      repeat, single_txn ? "true" : "false", replay_ms, enc_v1, enc_v2, load_v1, load_v2, v1.size(),
+      v2.size(), static_cast<long long>(doc_mem), ok ? "true" : "false");
+  return 0;
+}
+
+int RunLoadV2(const char* path) {
+  const Bytes update = ReadFile(path);
+  bool ok = true;
+  // Memory of the first load, as the peers measure it.
+  const int64_t mem0 = g_live_bytes.load();
+  auto first = NewDoc();
+  auto t0 = Clock::now();
+  accord::Status st = first->ApplyUpdate(update, UpdateFormat::kV2);
+  const double first_ms = MsSince(t0);
+  const int64_t doc_mem = g_live_bytes.load() - mem0;
+  if (!st.ok()) {
+    std::fprintf(stderr, "crdt_trace_bench: load failed: %s\n", st.ToString().c_str());
+    ok = false;
+  }
+  first.reset();
+  std::unique_ptr<Doc> doc;
+  std::vector<double> times = LoadTimes(update, UpdateFormat::kV2, kRuns - 1, &doc, &ok);
+  times.push_back(first_ms);
+  Bytes v1;
+  const double enc_v1 = EncodeTimes(*doc, UpdateFormat::kV1, &v1);
+  const uint64_t text_length = TextOf(*doc).Length();
+  std::printf(
+      "{\"impl\":\"accord\",\"load_ms\":%.3f,\"encode_v1_ms\":%.3f,\"v1_bytes\":%zu,"
+      "\"doc_mem_bytes\":%lld,\"text_length\":%llu,\"ok\":%s}\n",
+      Median(times), enc_v1, v1.size(), static_cast<long long>(doc_mem),
+      static_cast<unsigned long long>(text_length), ok ? "true" : "false");
+  return 0;
+}
+
+[[noreturn]] void Usage() {
+  Die("usage: crdt_trace_bench TRACE.bin END.txt [--single-txn] [--repeat N]\n"
+      "       crdt_trace_bench --load-v2 FILE");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--load-v2") == 0) return RunLoadV2(argv[2]);
+  if (argc < 3) Usage();
+  bool single_txn = false;
+  int repeat = 1;
+  for (int i = 3; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--single-txn") == 0) {
+      single_txn = true;
+    } else if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
+      repeat = std::atoi(argv[++i]);
+      if (repeat < 1) Usage();
+    } else {
+      Usage();
+    }
+  }
+  return RunTrace(argv[1], argv[2], single_txn, repeat);
+}
