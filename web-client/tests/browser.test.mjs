@@ -1,0 +1,147 @@
+// Browser test: Debian's Chromium driven by playwright-core (no browser download).
+// Against accordd when its binaries exist (ACCORD_BIN_DIR or ../build-asan/bin; accordd must
+// serve web-client/dist, extra args in ACCORDD_ARGS), otherwise — or with ACCORD_STANDIN=1 —
+// against tests/standin-server.mjs. Run `npm run build` first. Screenshots: test-results/.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const shots = path.resolve(here, '../test-results')
+mkdirSync(shots, { recursive: true })
+const binDir = process.env.ACCORD_BIN_DIR || path.resolve(here, '../../build-asan/bin')
+const useAccordd = process.env.ACCORD_STANDIN !== '1' && existsSync(path.join(binDir, 'accordd'))
+
+let server, browser, writeToken, readToken, exportText
+const DOC = 'browser-test-' + Date.now()
+
+before(async () => {
+  if (useAccordd) {
+    const { startAccordd } = await import('../../tests/node/lib/accordd.mjs')
+    const yc = await import('../../tests/node/lib/yclient.mjs')
+    const args = (process.env.ACCORDD_ARGS ?? `--web ${path.resolve(here, '../dist')}`).split(' ').filter(Boolean)
+    server = await startAccordd({ args })
+    writeToken = yc.createToken(server.dataDir, { access: 'write' })
+    readToken = yc.createToken(server.dataDir, { access: 'read' })
+    exportText = () => {
+      const d = yc.docFromUpdate(yc.exportDoc(server.dataDir, DOC))
+      return d.getXmlFragment('prosemirror').toString()
+    }
+  } else {
+    const { startStandin } = await import('./standin-server.mjs')
+    server = await startStandin()
+    writeToken = 'w-token'
+    readToken = 'ro-token'
+    exportText = null
+  }
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const url = (token, who, extra = '') => `${server.url}/d/${DOC}?token=${encodeURIComponent(token)}&name=${encodeURIComponent(who.name)}&org=${encodeURIComponent(who.org)}${extra}`
+const status = page => page.locator('#saved-status').getAttribute('data-state')
+const editorText = page => page.locator('.accord-editor').innerText()
+
+async function open (token, who, { extra = '', locale = 'en-US', viewport } = {}) {
+  const context = await browser.newContext({ locale, viewport })
+  const page = await context.newPage()
+  page.on('pageerror', e => console.error(`[${who.name}] pageerror`, e))
+  await page.goto(url(token, who, extra))
+  await page.waitForSelector('.accord-editor')
+  return { context, page }
+}
+
+test('open and identity screens render', async () => {
+  const ctx = await browser.newContext({ locale: 'es-AR' })
+  const page = await ctx.newPage()
+  await page.goto(server.url + '/')
+  await page.waitForSelector('form.card')
+  assert.match(await page.locator('h1').innerText(), /Abrir una declaración/)
+  await page.screenshot({ path: path.join(shots, 'open-es.png') })
+  await page.goto(`${server.url}/d/${DOC}?token=x`)
+  await page.waitForSelector('#f-name')
+  await page.screenshot({ path: path.join(shots, 'identity-es.png') })
+  await ctx.close()
+})
+
+test('two delegates edit together, see cursors, converge, saved is honest, reload keeps it', async () => {
+  const alice = { name: 'Alicia', org: 'Sindicato Norte' }
+  const bob = { name: 'Bruno', org: 'Frente Sur' }
+  const A = await open(writeToken, alice)
+  const B = await open(writeToken, bob, { viewport: { width: 390, height: 800 } })
+  await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
+
+  await A.page.click('.accord-editor')
+  await A.page.keyboard.type('We, the undersigned organizations, declare:')
+  // Right after typing, the server has not confirmed storage yet: must not claim "Saved".
+  assert.notEqual(await status(A.page), 'saved', 'saved indicator must wait for the server')
+  await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
+  if (exportText) assert.match(exportText(), /undersigned organizations/, 'server stored the text when the client says Saved')
+
+  await B.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('undersigned'))
+  await B.page.click('.accord-editor')
+  await B.page.keyboard.press('Control+End')
+  await B.page.keyboard.press('Enter')
+  await B.page.keyboard.type('Peace and sovereignty for all peoples.')
+  await A.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('sovereignty'))
+  // A sees B's cursor labelled with name and organization; both appear in "who is here".
+  await A.page.waitForSelector('.ProseMirror-yjs-cursor')
+  assert.match(await A.page.locator('.ProseMirror-yjs-cursor').first().innerText(), /Bruno · Frente Sur/)
+  assert.match(await A.page.locator('#people').innerText(), /Bruno — Frente Sur/)
+  assert.match(await B.page.locator('#people').innerText(), /Alicia — Sindicato Norte/)
+  await B.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
+  const ytext = page => page.evaluate(() => window.accord.doc.getXmlFragment('prosemirror').toString())
+  await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
+  assert.equal(await ytext(A.page), await ytext(B.page), 'converged')
+  await A.page.screenshot({ path: path.join(shots, 'workspace-a.png'), fullPage: true })
+  await B.page.screenshot({ path: path.join(shots, 'workspace-b-phone.png'), fullPage: true })
+
+  // Formatting via the keyboard-accessible toolbar.
+  await A.page.keyboard.press('Control+Home')
+  await A.page.click('[data-tool="heading1"]')
+  await B.page.waitForSelector('.accord-editor h1')
+
+  // Reload keeps everything (server + IndexedDB).
+  await B.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
+  const before = await ytext(B.page)
+  await A.page.reload()
+  await A.page.waitForFunction(t => window.accord?.doc.getXmlFragment('prosemirror').toString() === t, before, { timeout: 10000 })
+  await A.context.close()
+  await B.context.close()
+})
+
+test('an observer cannot type (read-only by link mode, and by server denial)', async () => {
+  const obs = { name: 'Olga', org: 'Observadores' }
+  const O = await open(readToken, obs, { extra: '&mode=read' })
+  await O.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('sovereignty'))
+  assert.equal(await O.page.locator('.accord-editor').getAttribute('contenteditable'), 'false')
+  const before = await editorText(O.page)
+  await O.page.click('.accord-editor')
+  await O.page.keyboard.type('SHOULD NOT APPEAR')
+  assert.equal(await editorText(O.page), before)
+  assert.equal(await O.page.locator('#readonly-badge').isVisible(), true)
+  await O.page.screenshot({ path: path.join(shots, 'observer.png'), fullPage: true })
+  await O.context.close()
+
+  // Without the hint, the first denied write switches the UI to read-only; nobody else sees it.
+  const D = await open(readToken, obs)
+  await D.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('sovereignty'))
+  await D.page.click('.accord-editor')
+  await D.page.keyboard.type('X')
+  await D.page.waitForSelector('#notice:not([hidden])', { timeout: 10000 })
+  assert.equal(await D.page.locator('.accord-editor').getAttribute('contenteditable'), 'false')
+  await D.page.screenshot({ path: path.join(shots, 'observer-denied.png'), fullPage: true })
+  await D.context.close()
+  const C = await open(writeToken, { name: 'Carla', org: 'Check' })
+  await C.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('sovereignty'))
+  assert.doesNotMatch(await editorText(C.page), /SHOULD NOT|peoples\.X/)
+  if (exportText) assert.doesNotMatch(exportText(), /SHOULD NOT/)
+  await C.context.close()
+})
