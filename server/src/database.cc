@@ -15,6 +15,10 @@ const std::vector<std::string_view>& Migrations() {
   static const std::vector<std::string_view> kMigrations = {
       // 1: the instance's own settings (key/value), e.g. its identity.
       "CREATE TABLE instance_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+      // 2: access tokens for documents; only the SHA-256 of a token is stored (token_store.h).
+      "CREATE TABLE access_tokens (hash TEXT PRIMARY KEY, doc_pattern TEXT NOT NULL,"
+      " access TEXT NOT NULL CHECK (access IN ('read', 'write')), created_at INTEGER NOT NULL,"
+      " expires_at INTEGER) STRICT;",
   };
   return kMigrations;
 }
