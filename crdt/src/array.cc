@@ -64,14 +64,7 @@ Status Array::Push(std::vector<NewValue> values) {
 }
 
 Status Array::Delete(uint64_t index, uint64_t length) {
-  if (t_ == nullptr) return Status::FailedPrecondition("invalid Array handle");
-  if (index > t_->length() || length > t_->length() - index) {
-    return Status::InvalidArgument("range out of bounds");
-  }
-  if (length == 0) return Status::Ok();
-  AbstractType* t = t_;
-  t->doc()->Transact([&](Transaction& txn) { ListDelete(txn, t, index, length); });
-  return Status::Ok();
+  return DeleteListRange(t_, index, length, "Array");
 }
 
 Result<SharedType> Array::InsertType(uint64_t index, SharedKind kind) {

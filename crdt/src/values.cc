@@ -174,4 +174,14 @@ InsertValue ToInsertValue(DocImpl* doc, NewValue v) {
 SharedKind PublicKind(TypeKind k) { return static_cast<SharedKind>(static_cast<uint8_t>(k)); }
 TypeKind InternalKind(SharedKind k) { return static_cast<TypeKind>(static_cast<uint8_t>(k)); }
 
+Status DeleteListRange(AbstractType* t, uint64_t index, uint64_t length, std::string_view what) {
+  if (t == nullptr) return Status::FailedPrecondition("invalid " + std::string(what) + " handle");
+  if (index > t->length() || length > t->length() - index) {
+    return Status::InvalidArgument("range out of bounds");
+  }
+  if (length == 0) return Status::Ok();
+  t->doc()->Transact([&](Transaction& txn) { ListDelete(txn, t, index, length); });
+  return Status::Ok();
+}
+
 }  // namespace accord::crdt

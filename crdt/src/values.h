@@ -20,6 +20,11 @@ inline constexpr int kMaxJsonDepth = 1000;
 Result<Any> TypeToJson(const AbstractType* type, int depth = 0);
 Result<Any> ValueToJson(const Value& v, int depth);
 
+// Deletes `length` items from `index` of the list type `t`, in a transaction, after checking
+// the range: the shared body of Array::Delete and XmlFragment::Delete. `what` names the handle
+// in the error for an invalid one.
+Status DeleteListRange(AbstractType* t, uint64_t index, uint64_t length, std::string_view what);
+
 // Turns a public insert value into an internal one, creating the nested type if any.
 InsertValue ToInsertValue(DocImpl* doc, NewValue v);
 

@@ -85,14 +85,7 @@ Result<XmlHook> XmlFragment::InsertHook(uint64_t index, std::string_view hook_na
 }
 
 Status XmlFragment::Delete(uint64_t index, uint64_t length) {
-  if (t_ == nullptr) return Status::FailedPrecondition("invalid XML handle");
-  if (index > t_->length() || length > t_->length() - index) {
-    return Status::InvalidArgument("range out of bounds");
-  }
-  if (length == 0) return Status::Ok();
-  AbstractType* t = t_;
-  t->doc()->Transact([&](Transaction& txn) { ListDelete(txn, t, index, length); });
-  return Status::Ok();
+  return DeleteListRange(t_, index, length, "XML");
 }
 
 std::string XmlFragment::ToString() const { return StringOrEmpty(t_); }
