@@ -12,12 +12,110 @@ namespace {
 
 constexpr size_t kMaxSearchMarkers = 80;
 
+// Whether a marker on `p` stays put in Yjs's updateMarkerChanges walk.
+bool MarkerStaysPut(const Item* p) { return !p->deleted() && p->countable(); }
+
+// The position in `order` at which marker `k` (already in markers()) belongs.
+size_t OrderSlot(AbstractType* type, uint64_t index) {
+  const auto& markers = type->markers();
+  const auto& order = type->marker_order();
+  size_t lo = 0;
+  size_t hi = order.size();
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    if (markers[order[mid]].index < index) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+void RebuildMarkerOrder(AbstractType* type) {
+  const auto& markers = type->markers();
+  auto& order = type->marker_order();
+  order.resize(markers.size());
+  for (size_t k = 0; k < markers.size(); ++k) order[k] = static_cast<uint8_t>(k);
+  std::sort(order.begin(), order.end(),
+            [&](uint8_t a, uint8_t b) { return markers[a].index < markers[b].index; });
+  type->set_marker_order_valid(true);
+}
+
+// Marker `k` got a new index: move it to its place in the order.
+void ReorderMarker(AbstractType* type, size_t k) {
+  if (!type->marker_order_valid()) return;
+  auto& order = type->marker_order();
+  auto it = std::find(order.begin(), order.end(), static_cast<uint8_t>(k));
+  if (it != order.end()) order.erase(it);
+  const size_t slot = OrderSlot(type, type->markers()[k].index);
+  order.insert(order.begin() + static_cast<ptrdiff_t>(slot), static_cast<uint8_t>(k));
+}
+
+// The marker nearest to `index`, ties to the later one in markers() (Yjs's reduce with a strict
+// <), found by bisecting the order and then looking at the equal-index runs on both sides.
+SearchMarker* NearestMarker(AbstractType* type, uint64_t index) {
+  auto& markers = type->markers();
+  if (markers.empty()) return nullptr;
+  if (!type->marker_order_valid()) RebuildMarkerOrder(type);
+  const auto& order = type->marker_order();
+  const size_t n = order.size();
+  const size_t lo = OrderSlot(type, index);
+  uint64_t best = UINT64_MAX;
+  if (lo < n) best = markers[order[lo]].index - index;
+  if (lo > 0) best = std::min(best, index - markers[order[lo - 1]].index);
+  int best_k = -1;
+  if (lo > 0 && index - markers[order[lo - 1]].index == best) {
+    const uint64_t value = markers[order[lo - 1]].index;
+    for (size_t j = lo; j > 0 && markers[order[j - 1]].index == value; --j) {
+      best_k = std::max<int>(best_k, order[j - 1]);
+    }
+  }
+  if (lo < n && markers[order[lo]].index - index == best) {
+    const uint64_t value = markers[order[lo]].index;
+    for (size_t j = lo; j < n && markers[order[j]].index == value; ++j) {
+      best_k = std::max<int>(best_k, order[j]);
+    }
+  }
+#ifndef NDEBUG
+  // The plain scan Yjs does must agree.
+  uint64_t scan_best = UINT64_MAX;
+  size_t scan_k = 0;
+  for (size_t k = 0; k < markers.size(); ++k) {
+    const uint64_t i = markers[k].index;
+    const uint64_t d = i > index ? i - index : index - i;
+    if (d <= scan_best) {
+      scan_best = d;
+      scan_k = k;
+    }
+  }
+  if (static_cast<int>(scan_k) != best_k) std::abort();
+#endif
+  return &markers[static_cast<size_t>(best_k)];
+}
+
 void OverwriteMarker(AbstractType* type, SearchMarker* m, Item* p, uint64_t index) {
-  m->p->set_marker(false);
+  Item* old = m->p;
+  old->set_marker(false);
+  if (p != old && p->marker()) type->set_markers_may_share();
   m->p = p;
   p->set_marker(true);
+  const bool moved = m->index != index;
   m->index = index;
   m->timestamp = type->NextMarkerTimestamp();
+  if (moved) ReorderMarker(type, static_cast<size_t>(m - type->markers().data()));
+  if (!type->markers_settled()) return;
+  if (!MarkerStaysPut(p)) {
+    type->set_markers_settled(false);
+  } else if (old != p && type->markers_may_share()) {
+    // Another marker on `old` has just lost its item's marker bit.
+    for (const SearchMarker& other : type->markers()) {
+      if (other.p == old) {
+        type->set_markers_settled(false);
+        break;
+      }
+    }
+  }
 }
 
 SearchMarker* MarkPosition(AbstractType* type, Item* p, uint64_t index) {
@@ -31,8 +129,16 @@ SearchMarker* MarkPosition(AbstractType* type, Item* p, uint64_t index) {
     return oldest;
   }
   if (markers.capacity() < kMaxSearchMarkers) markers.reserve(kMaxSearchMarkers);
+  if (p->marker()) type->set_markers_may_share();
   p->set_marker(true);
+  if (!MarkerStaysPut(p)) type->set_markers_settled(false);
   markers.push_back(SearchMarker{p, index, type->NextMarkerTimestamp()});
+  if (type->marker_order_valid()) {
+    auto& order = type->marker_order();
+    const size_t slot = OrderSlot(type, index);
+    order.insert(order.begin() + static_cast<ptrdiff_t>(slot),
+                 static_cast<uint8_t>(markers.size() - 1));
+  }
   return &markers.back();
 }
 
@@ -138,15 +244,7 @@ Item* AbstractType::First() const {
 
 SearchMarker* FindMarker(AbstractType* type, uint64_t index) {
   if (type->start() == nullptr || index == 0 || !type->has_markers()) return nullptr;
-  auto& markers = type->markers();
-  SearchMarker* marker = nullptr;
-  auto dist = [&](const SearchMarker& m) {
-    return m.index > index ? m.index - index : index - m.index;
-  };
-  for (SearchMarker& m : markers) {
-    // Ties go to the later marker, as Array.prototype.reduce with a strict < does.
-    if (marker == nullptr || !(dist(*marker) < dist(m))) marker = &m;
-  }
+  SearchMarker* marker = NearestMarker(type, index);
   Item* p = type->start();
   int64_t pindex = 0;
   const int64_t target = static_cast<int64_t>(index);
@@ -185,6 +283,33 @@ SearchMarker* FindMarker(AbstractType* type, uint64_t index) {
 
 void UpdateMarkerChanges(AbstractType* type, uint64_t index, int64_t len) {
   auto& markers = type->markers();
+  // Only the indices move (see AbstractType::markers_settled): by Yjs's rule, markers at or
+  // after an insertion move right; markers after a deletion move left, but not before it.
+  // With the order at hand only the markers from the first one affected on need a look.
+  if (len > 0 && type->markers_settled()) {
+    const uint64_t n = static_cast<uint64_t>(len);
+    if (type->marker_order_valid()) {
+      const auto& order = type->marker_order();
+      for (size_t j = OrderSlot(type, index); j < order.size(); ++j) markers[order[j]].index += n;
+    } else {
+      for (SearchMarker& m : markers) m.index += m.index >= index ? n : 0;
+    }
+    return;
+  }
+  if (len <= 0) {
+    const uint64_t n = static_cast<uint64_t>(-len);
+    size_t j = 0;
+    const auto& order = type->marker_order();
+    const bool ordered = type->marker_order_valid();
+    if (ordered) j = OrderSlot(type, index + 1);
+    for (; j < markers.size(); ++j) {
+      SearchMarker& m = markers[ordered ? order[j] : j];
+      if (m.index > index) m.index = m.index - index > n ? m.index - n : index;
+    }
+    return;
+  }
+  type->set_markers_settled(true);
+  type->set_marker_order_valid(false);  // markers move and go: rebuilt on next use
   for (size_t k = markers.size(); k-- > 0;) {
     SearchMarker& m = markers[k];
     if (len > 0) {

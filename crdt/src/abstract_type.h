@@ -86,10 +86,33 @@ class AbstractType {
   bool has_markers() const { return use_markers_; }
   void DisableMarkers() {
     use_markers_ = false;
-    markers_.clear();
+    ClearMarkers();
   }
   std::vector<SearchMarker>& markers() { return markers_; }
-  void ClearMarkers() { markers_.clear(); }
+  void ClearMarkers() {
+    markers_.clear();
+    marker_order_.clear();
+    marker_order_valid_ = true;
+    markers_settled_ = true;
+    markers_may_share_ = false;
+  }
+  // "Settled" means every marker points at a live countable item whose marker bit is set. Then
+  // the item walk Yjs's updateMarkerChanges does on an insertion changes nothing and is skipped;
+  // whatever may break the condition (deleting a marked item, moving or overwriting a marker)
+  // unsettles, and the next insertion runs the full walk, which settles again.
+  bool markers_settled() const { return markers_settled_; }
+  void set_markers_settled(bool settled) { markers_settled_ = settled; }
+  // Positions in markers(), sorted by index (ties in any order), so that FindMarker finds the
+  // nearest marker by bisection. Index shifts keep the order; code that moves a marker
+  // otherwise either repositions it (abstract_type.cc) or invalidates the order, which is then
+  // rebuilt on next use.
+  std::vector<uint8_t>& marker_order() { return marker_order_; }
+  bool marker_order_valid() const { return marker_order_valid_; }
+  // False while no two markers can point at the same item (a marker was only ever put on items
+  // whose marker bit was clear), so overwriting one needs no search for another on its item.
+  bool markers_may_share() const { return markers_may_share_; }
+  void set_markers_may_share() { markers_may_share_ = true; }
+  void set_marker_order_valid(bool valid) { marker_order_valid_ = valid; }
   uint64_t NextMarkerTimestamp() { return marker_clock_++; }
 
   // The first non-deleted item.
@@ -111,8 +134,12 @@ class AbstractType {
   std::unordered_map<const std::string*, size_t> map_index_;
   bool use_markers_ = false;
   bool has_formatting_ = false;
+  bool markers_settled_ = true;
   uint64_t marker_clock_ = 0;
   std::vector<SearchMarker> markers_;
+  std::vector<uint8_t> marker_order_;
+  bool marker_order_valid_ = true;
+  bool markers_may_share_ = false;
 };
 
 // Search markers (Yjs findMarker / updateMarkerChanges). FindMarker returns nullptr when the

@@ -71,6 +71,9 @@ class Content {
 class ContentDeleted final : public Content {
  public:
   explicit ContentDeleted(uint64_t len) : Content(kRefDeleted), len_(len) {}
+  // Recycled through a small per-thread cache (see content.cc): every collected item gets one.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size);
   uint64_t Length() const override { return len_; }
   bool Countable() const override { return false; }
   std::unique_ptr<Content> Copy() const override;
@@ -121,6 +124,10 @@ class ContentString final : public Content {
   explicit ContentString(std::string utf8);
   ContentString(std::string utf8, uint64_t utf16_len)
       : Content(kRefString), str_(std::move(utf8)), utf16_len_(utf16_len) {}
+  // Recycled through a small per-thread cache (see content.cc): typing creates one per
+  // keystroke, and merging frees it again at the end of the transaction.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size);
   const std::string& str() const { return str_; }
   uint64_t Length() const override { return utf16_len_; }
   bool Countable() const override { return true; }

@@ -75,29 +75,19 @@ const std::string* DocImpl::FindInterned(std::string_view key) const {
   return it == keys_.end() ? nullptr : &*it;
 }
 
-void DocImpl::Transact(const std::function<void(Transaction&)>& fn, const void* origin,
-                       bool local) {
-  if (txn_ != nullptr) {
-    fn(*txn_);
-    return;
-  }
-  auto txn = std::make_unique<Transaction>(this, origin, local);
-  txn_ = txn.get();
-  try {
-    fn(*txn);
-  } catch (...) {
-    txn_ = nullptr;
-    FinishTransaction(std::move(txn));
-    throw;
-  }
-  txn_ = nullptr;
-  FinishTransaction(std::move(txn));
+std::unique_ptr<Transaction> DocImpl::NewTransaction(const void* origin, bool local) {
+  if (spare_txn_ == nullptr) return std::make_unique<Transaction>(this, origin, local);
+  std::unique_ptr<Transaction> txn = std::move(spare_txn_);
+  txn->Reset(origin, local);
+  return txn;
 }
 
 void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
-  txn->delete_set.SortAndMerge();
-  txn->after_state = store_.GetStateVector();
-  for (auto& [type, subs] : txn->changed) {
+  // A single range per client (one edit) is sorted already; stable_sort would still allocate.
+  bool sorted = true;
+  for (const auto& [client, ranges] : txn->delete_set.clients()) sorted &= ranges.size() <= 1;
+  if (!sorted) txn->delete_set.SortAndMerge();
+  for (AbstractType* type : txn->changed()) {
     // Remote changes invalidate the position cache (Yjs AbstractType._callObserver).
     if ((type->item() == nullptr || !type->item()->deleted()) && !txn->local()) {
       type->ClearMarkers();
@@ -113,9 +103,9 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
     TransactionInfo info;
     info.origin = txn->origin();
     info.local = txn->local();
-    info.before_state = txn->before_state;
-    info.after_state = txn->after_state;
-    for (auto& [type, subs] : txn->changed) info.changed.emplace_back(type);
+    info.before_state = txn->BeforeState();
+    info.after_state = txn->AfterState();
+    for (AbstractType* type : txn->changed()) info.changed.emplace_back(type);
     auto observers = txn_observers;
     for (auto& [id, fn] : observers) fn(info);
   }
@@ -130,13 +120,14 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
   }
   CleanupTransaction(*txn);
   if (!txn->local()) {
-    auto before = txn->before_state.find(client_id_);
-    auto after = txn->after_state.find(client_id_);
-    const bool same = (before == txn->before_state.end())
-                          ? after == txn->after_state.end()
-                          : (after != txn->after_state.end() && after->second == before->second);
-    // Another replica uses our client id: pick a new one, as Yjs does.
-    if (!same) client_id_ = RandomClientId();
+    // Another replica uses our client id (the remote transaction added structs of our client):
+    // pick a new one, as Yjs does.
+    for (const Transaction::ClientChange& c : txn->changed_clients()) {
+      if (c.client == client_id_) {
+        client_id_ = RandomClientId();
+        break;
+      }
+    }
   }
   if (!update_v1_observers.empty()) {
     auto encoder = NewUpdateEncoderV1();
@@ -154,6 +145,8 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
       for (auto& [id, fn] : observers) fn(bytes, txn->origin());
     }
   }
+  // Keep the object (and its buffers) for the next transaction.
+  if (txn_ == nullptr) spare_txn_ = std::move(txn);
   if (format_cleanup) FinishTransaction(std::move(format_cleanup));
 }
 

@@ -49,8 +49,26 @@ class DocImpl {
 
   // Runs `fn` inside a transaction (joining the open one if any). Cleanup and observers run
   // when the outermost call returns.
-  void Transact(const std::function<void(Transaction&)>& fn, const void* origin = nullptr,
-                bool local = true);
+  // A template rather than std::function: a lambda capturing a few references would not fit
+  // std::function's inline buffer and cost an allocation per edit.
+  template <typename Fn>
+  void Transact(Fn&& fn, const void* origin = nullptr, bool local = true) {
+    if (txn_ != nullptr) {
+      fn(*txn_);
+      return;
+    }
+    std::unique_ptr<Transaction> txn = NewTransaction(origin, local);
+    txn_ = txn.get();
+    try {
+      fn(*txn);
+    } catch (...) {
+      txn_ = nullptr;
+      FinishTransaction(std::move(txn));
+      throw;
+    }
+    txn_ = nullptr;
+    FinishTransaction(std::move(txn));
+  }
   Transaction* current_transaction() { return txn_; }
 
   uint64_t NextClock() { return store_.GetState(client_id_); }
@@ -65,6 +83,7 @@ class DocImpl {
   static uint32_t Depth(const AbstractType* type);
 
  private:
+  std::unique_ptr<Transaction> NewTransaction(const void* origin, bool local);
   void FinishTransaction(std::unique_ptr<Transaction> txn);
 
   uint64_t client_id_;
@@ -77,6 +96,7 @@ class DocImpl {
   std::vector<AbstractType*> root_order_;
   std::unordered_set<std::string> keys_;
   Transaction* txn_ = nullptr;
+  std::unique_ptr<Transaction> spare_txn_;  // a finished transaction, reused by the next
 };
 
 }  // namespace accord::crdt

@@ -144,6 +144,7 @@ void IntegrateItem(Item* item, Transaction& txn, uint64_t offset) {
       item->id.clock += offset;
       item->length -= offset;
     }
+    txn.NoteStateChange(item->id.client);
     store.Add(item);
     return;
   }
@@ -159,6 +160,7 @@ void IntegrateItem(Item* item, Transaction& txn, uint64_t offset) {
   if (parent == nullptr) {
     // No parent can be found: keep only the clock range, as a GC struct.
     ConvertToGc(store, item);
+    txn.NoteStateChange(item->id.client);
     store.Add(item);
     return;
   }
@@ -225,6 +227,7 @@ void IntegrateItem(Item* item, Transaction& txn, uint64_t offset) {
   if (item->parent_sub == nullptr && item->countable() && !item->deleted()) {
     parent->AddLength(static_cast<int64_t>(item->length));
   }
+  txn.NoteStateChange(item->id.client);
   store.Add(item);
   item->content->Integrate(txn, item);
   AddChangedType(txn, parent, item->parent_sub);
@@ -248,10 +251,17 @@ bool MergeStructs(Item* left, Item* right) {
       !left->content->MergeWith(*right->content)) {
     return false;
   }
-  if (AbstractType* parent = left->parent_type()) {
+  AbstractType* parent = left->parent_type();
+  // With settled markers, only an item with its marker bit set can have a marker on it.
+  if (parent != nullptr && (right->marker() || !parent->markers_settled())) {
     for (SearchMarker& m : parent->markers()) {
       if (m.p == right) {
         m.p = left;
+        parent->set_markers_may_share();
+        parent->set_marker_order_valid(false);
+        if (!left->marker() || left->deleted() || !left->countable()) {
+          parent->set_markers_settled(false);
+        }
         if (!left->deleted() && left->countable()) m.index -= left->length;
       }
     }
@@ -270,6 +280,7 @@ void ItemDelete(Transaction& txn, Item* item) {
     parent->AddLength(-static_cast<int64_t>(item->length));
   }
   item->MarkDeleted();
+  if (item->marker() && parent != nullptr) parent->set_markers_settled(false);
   txn.AddDeleted(item->id.client, item->id.clock, item->length);
   AddChangedType(txn, parent, item->parent_sub);
   item->content->Delete(txn);

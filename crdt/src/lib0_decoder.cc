@@ -1,18 +1,40 @@
 #include "lib0_decoder.h"
 
 #include <bit>
+#include <cstring>
 #include <utility>
 
 namespace accord::crdt {
 
-void CheckUtf8(std::string_view s) {
+size_t AsciiPrefixEnd(std::string_view s, size_t from) {
+  const char* p = s.data();
+  const size_t n = s.size();
+  size_t i = from;
+  while (n - i >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
+    i += 8;
+  }
+  while (i < n && static_cast<unsigned char>(p[i]) < 0x80) ++i;
+  return i;
+}
+
+void CheckUtf8(std::string_view s) { CheckUtf8CountUtf16(s); }
+
+uint64_t CheckUtf8CountUtf16(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size();
   size_t i = 0;
+  // Code points outside ASCII count one unit per sequence (two for four-byte sequences); ASCII
+  // bytes are added in bulk as runs.
+  uint64_t units = 0;
   while (i < n) {
     unsigned char c = p[i];
     if (c < 0x80) {
-      ++i;
+      const size_t end = AsciiPrefixEnd(s, i);
+      units += end - i;
+      i = end;
       continue;
     }
     size_t len;
@@ -35,8 +57,10 @@ void CheckUtf8(std::string_view s) {
     for (size_t k = 2; k < len; ++k) {
       if ((p[i + k] & 0xc0) != 0x80) throw DecodeError("invalid UTF-8 in string");
     }
+    units += len == 4 ? 2 : 1;
     i += len;
   }
+  return units;
 }
 
 void Lib0Decoder::ThrowEnd() { throw DecodeError("unexpected end of input"); }
@@ -53,7 +77,7 @@ uint64_t Lib0Decoder::ReadVarUintSlow() {
   }
 }
 
-Lib0Decoder::SignMagnitude Lib0Decoder::ReadVarIntSignMagnitude() {
+Lib0Decoder::SignMagnitude Lib0Decoder::ReadVarIntSignMagnitudeSlow() {
   uint8_t b = ReadUint8();
   SignMagnitude r{(b & 0x40) != 0, static_cast<uint64_t>(b & 0x3f)};
   if (b < 0x80) return r;
@@ -68,8 +92,8 @@ Lib0Decoder::SignMagnitude Lib0Decoder::ReadVarIntSignMagnitude() {
   }
 }
 
-int64_t Lib0Decoder::ReadVarInt() {
-  SignMagnitude sm = ReadVarIntSignMagnitude();
+int64_t Lib0Decoder::ReadVarIntSlow() {
+  SignMagnitude sm = ReadVarIntSignMagnitudeSlow();
   if (sm.negative) {
     if (sm.magnitude > (uint64_t{1} << 63)) throw DecodeError("varint out of range");
     return static_cast<int64_t>(0 - sm.magnitude);
@@ -82,6 +106,13 @@ std::string Lib0Decoder::ReadVarString() {
   std::span<const uint8_t> bytes = ReadVarUint8Array();
   std::string s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   CheckUtf8(s);
+  return s;
+}
+
+std::string Lib0Decoder::ReadVarStringUtf16(uint64_t* utf16_units) {
+  std::span<const uint8_t> bytes = ReadVarUint8Array();
+  std::string s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  *utf16_units = CheckUtf8CountUtf16(s);
   return s;
 }
 

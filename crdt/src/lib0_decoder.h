@@ -26,6 +26,12 @@ inline constexpr int kMaxAnyDepth = 256;
 // Throws DecodeError unless `s` is well-formed UTF-8 as the WHATWG decoder accepts it (no
 // overlong forms, no surrogates, nothing above U+10FFFF).
 void CheckUtf8(std::string_view s);
+// CheckUtf8, and returns the number of UTF-16 code units JavaScript's String#length would
+// report for `s` (two for each code point above U+FFFF). ASCII runs are checked and counted
+// eight bytes at a time.
+uint64_t CheckUtf8CountUtf16(std::string_view s);
+// The length of the longest prefix of `s` (starting at `from`) that is pure ASCII.
+size_t AsciiPrefixEnd(std::string_view s, size_t from);
 
 class Lib0Decoder {
  public:
@@ -60,10 +66,27 @@ class Lib0Decoder {
     bool negative = false;  // true also for -0, which the RLE decoders use as a flag
     uint64_t magnitude = 0;
   };
-  SignMagnitude ReadVarIntSignMagnitude();
+  SignMagnitude ReadVarIntSignMagnitude() {
+    // Fast path for the common one-byte case (|v| < 64).
+    if (pos_ < data_.size() && data_[pos_] < 0x80) {
+      const uint8_t b = data_[pos_++];
+      return SignMagnitude{(b & 0x40) != 0, static_cast<uint64_t>(b & 0x3f)};
+    }
+    return ReadVarIntSignMagnitudeSlow();
+  }
   // A varInt that must fit in int64; -0 reads as 0.
-  int64_t ReadVarInt();
+  int64_t ReadVarInt() {
+    if (pos_ < data_.size() && data_[pos_] < 0x80) {
+      const uint8_t b = data_[pos_++];
+      const int64_t magnitude = b & 0x3f;
+      return (b & 0x40) ? -magnitude : magnitude;
+    }
+    return ReadVarIntSlow();
+  }
   std::string ReadVarString();
+  // ReadVarString, also returning the string's UTF-16 length (in the same pass as the UTF-8
+  // check).
+  std::string ReadVarStringUtf16(uint64_t* utf16_units);
   float ReadFloat32();
   double ReadFloat64();
   int64_t ReadBigInt64();
@@ -72,6 +95,8 @@ class Lib0Decoder {
  private:
   [[noreturn]] static void ThrowEnd();
   uint64_t ReadVarUintSlow();
+  SignMagnitude ReadVarIntSignMagnitudeSlow();
+  int64_t ReadVarIntSlow();
   uint64_t ReadBigEndian(int bytes);
   Any ReadAnyAt(int depth);
 

@@ -6,6 +6,7 @@
 
 #include "golden_testutil.h"
 #include "lib0_encoder.h"
+#include "rle_coders.h"
 
 namespace accord::crdt {
 namespace {
@@ -182,6 +183,54 @@ TEST(Lib0DecoderTest, ReadUint8ArrayIsBoundsChecked) {
   EXPECT_THROW(d2.ReadUint8Array(UINT64_MAX), DecodeError);
   EXPECT_EQ(d2.ReadTail().size(), 3u);
   EXPECT_THROW(d2.ReadUint8(), DecodeError);
+}
+
+TEST(Lib0DecoderTest, Utf16CountingMatchesCodePoints) {
+  // ASCII runs longer than a word, with multi-byte sequences at and across word boundaries.
+  const std::string ascii(21, 'x');
+  const std::string text =
+      ascii + "\xc3\xbc" + ascii + "\xf0\x9f\x98\x80" + "1234567" + "\xe2\x82\xac" + ascii;
+  // 3 x 21 ASCII + 7 ASCII, one BMP two-byte, one astral (two units), one BMP three-byte.
+  const uint64_t want = 3 * 21 + 7 + 1 + 2 + 1;
+  EXPECT_EQ(CheckUtf8CountUtf16(text), want);
+  EXPECT_EQ(Utf16Length(text), want);
+  EXPECT_EQ(CheckUtf8CountUtf16(""), 0u);
+  EXPECT_EQ(AsciiPrefixEnd(text, 0), 21u);
+  EXPECT_EQ(AsciiPrefixEnd(text, 21), 21u);
+  EXPECT_EQ(AsciiPrefixEnd(text, 23), 44u);
+  Lib0Encoder e;
+  e.WriteVarString(text);
+  Lib0Decoder d(e.bytes());
+  uint64_t units = 0;
+  EXPECT_EQ(d.ReadVarStringUtf16(&units), text);
+  EXPECT_EQ(units, want);
+  // An invalid byte after a long ASCII run is still found.
+  for (size_t prefix : {0, 7, 8, 9, 16, 17}) {
+    std::string bad(prefix, 'a');
+    bad += '\xff';
+    bad += "tail";
+    EXPECT_THROW(CheckUtf8CountUtf16(bad), DecodeError) << prefix;
+    std::string truncated(prefix, 'a');
+    truncated += "\xe2\x82";
+    EXPECT_THROW(CheckUtf8CountUtf16(truncated), DecodeError) << prefix;
+  }
+}
+
+TEST(Lib0DecoderTest, VarIntOneByteFastPathAgreesWithSlowPath) {
+  // lib0 bytes: 0x3f = 63, 0x7f = -63, 0x40 = -0, 0x80 0x01 = 64 (two bytes).
+  const std::vector<uint8_t> b = {0x3f, 0x7f, 0x40, 0x80, 0x01, 0x00};
+  Lib0Decoder d(b);
+  EXPECT_EQ(d.ReadVarInt(), 63);
+  EXPECT_EQ(d.ReadVarInt(), -63);
+  EXPECT_EQ(d.ReadVarInt(), 0);
+  EXPECT_EQ(d.ReadVarInt(), 64);
+  Lib0Decoder::SignMagnitude sm = d.ReadVarIntSignMagnitude();
+  EXPECT_FALSE(sm.negative);
+  EXPECT_EQ(sm.magnitude, 0u);
+  EXPECT_THROW(d.ReadVarInt(), DecodeError);
+  EXPECT_THROW(d.ReadVarIntSignMagnitude(), DecodeError);
+  const std::vector<uint8_t> minus_zero = {0x40};
+  EXPECT_TRUE(Lib0Decoder(minus_zero).ReadVarIntSignMagnitude().negative);
 }
 
 }  // namespace

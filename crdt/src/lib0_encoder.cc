@@ -1,9 +1,11 @@
 #include "lib0_encoder.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 #include <variant>
 
 namespace accord::crdt {
@@ -28,31 +30,86 @@ bool IsExactFloat32(double d) {
 
 }  // namespace
 
-void Lib0Encoder::WriteVarIntSignMagnitude(bool negative, uint64_t magnitude) {
-  buf_.push_back(static_cast<uint8_t>((magnitude > 0x3f ? 0x80 : 0) | (negative ? 0x40 : 0) |
-                                      (magnitude & 0x3f)));
-  magnitude >>= 6;
-  while (magnitude > 0) {
-    buf_.push_back(static_cast<uint8_t>((magnitude > 0x7f ? 0x80 : 0) | (magnitude & 0x7f)));
-    magnitude >>= 7;
+namespace {
+
+// Chunks start small (most encoders write a few bytes) and double, up to a size that malloc
+// still serves from its heap rather than with a fresh mapping.
+constexpr size_t kFirstChunk = 64;
+constexpr size_t kMaxChunk = 64 * 1024;
+
+}  // namespace
+
+void Lib0Encoder::Grow(size_t need) {
+  const size_t used = static_cast<size_t>(cur_ - begin_);
+  const size_t capacity = static_cast<size_t>(end_ - begin_);
+  if (used > 0) {
+    done_.push_back(Chunk{std::move(chunk_), used});
+    done_bytes_ += used;
   }
+  size_t next = capacity == 0 ? kFirstChunk : std::min(capacity * 2, kMaxChunk);
+  if (next < need) next = need;
+  chunk_.reset(new uint8_t[next]);
+  begin_ = chunk_.get();
+  cur_ = begin_;
+  end_ = begin_ + next;
+}
+
+Lib0Encoder::Lib0Encoder(Lib0Encoder&& other) noexcept { *this = std::move(other); }
+
+Lib0Encoder& Lib0Encoder::operator=(Lib0Encoder&& other) noexcept {
+  if (this == &other) return *this;
+  done_ = std::exchange(other.done_, {});
+  done_bytes_ = std::exchange(other.done_bytes_, 0);
+  chunk_ = std::move(other.chunk_);
+  begin_ = std::exchange(other.begin_, nullptr);
+  cur_ = std::exchange(other.cur_, nullptr);
+  end_ = std::exchange(other.end_, nullptr);
+  joined_ = std::exchange(other.joined_, {});
+  return *this;
+}
+
+void Lib0Encoder::AppendTo(std::vector<uint8_t>* out) const {
+  out->reserve(out->size() + size());
+  for (const Chunk& c : done_) out->insert(out->end(), c.data.get(), c.data.get() + c.size);
+  out->insert(out->end(), begin_, cur_);
+}
+
+const std::vector<uint8_t>& Lib0Encoder::bytes() const {
+  joined_.clear();
+  AppendTo(&joined_);
+  return joined_;
+}
+
+std::vector<uint8_t> Lib0Encoder::TakeBytes() {
+  std::vector<uint8_t> out;
+  AppendTo(&out);
+  Clear();
+  return out;
+}
+
+void Lib0Encoder::Clear() {
+  done_.clear();
+  done_bytes_ = 0;
+  // Keep the current chunk for reuse.
+  cur_ = begin_;
+  joined_.clear();
 }
 
 void Lib0Encoder::WriteFloat32(float v) {
   uint32_t bits = std::bit_cast<uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) buf_.push_back(static_cast<uint8_t>(bits >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8) WriteUint8(static_cast<uint8_t>(bits >> shift));
 }
 
 void Lib0Encoder::WriteFloat64(double v) {
   // V8 stores every NaN it produces as the canonical quiet NaN; do the same so that equal
   // values always give equal bytes.
   uint64_t bits = std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<uint64_t>(v);
-  for (int shift = 56; shift >= 0; shift -= 8) buf_.push_back(static_cast<uint8_t>(bits >> shift));
+  for (int shift = 56; shift >= 0; shift -= 8) WriteUint8(static_cast<uint8_t>(bits >> shift));
 }
 
 void Lib0Encoder::WriteBigInt64(int64_t v) {
   uint64_t bits = static_cast<uint64_t>(v);
-  for (int shift = 56; shift >= 0; shift -= 8) buf_.push_back(static_cast<uint8_t>(bits >> shift));
+  for (int shift = 56; shift >= 0; shift -= 8) WriteUint8(static_cast<uint8_t>(bits >> shift));
 }
 
 void Lib0Encoder::WriteNumber(double d) {

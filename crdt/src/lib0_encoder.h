@@ -8,6 +8,8 @@
 #define ACCORD_CRDT_LIB0_ENCODER_H_
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -17,33 +19,58 @@
 
 namespace accord::crdt {
 
+// The bytes are written into a list of chunks (like lib0's own encoder), so that growing a large
+// update never copies what was written so far; they are joined once, by TakeBytes / AppendTo.
 class Lib0Encoder {
  public:
   Lib0Encoder() = default;
+  Lib0Encoder(Lib0Encoder&& other) noexcept;
+  Lib0Encoder& operator=(Lib0Encoder&& other) noexcept;
 
-  const std::vector<uint8_t>& bytes() const { return buf_; }
-  std::vector<uint8_t> TakeBytes() { return std::exchange(buf_, {}); }
-  size_t size() const { return buf_.size(); }
-  bool empty() const { return buf_.empty(); }
-  void Clear() { buf_.clear(); }
+  // Everything written so far, joined (a copy kept in the encoder; for tests and small uses).
+  const std::vector<uint8_t>& bytes() const;
+  // Everything written so far, leaving the encoder empty.
+  std::vector<uint8_t> TakeBytes();
+  // Appends everything written so far to `out`.
+  void AppendTo(std::vector<uint8_t>* out) const;
+  size_t size() const { return done_bytes_ + static_cast<size_t>(cur_ - begin_); }
+  bool empty() const { return size() == 0; }
+  void Clear();
 
-  void WriteUint8(uint8_t v) { buf_.push_back(v); }
-  // Raw bytes without a length prefix (lib0 writeUint8Array).
-  void WriteUint8Array(std::span<const uint8_t> data) {
-    buf_.insert(buf_.end(), data.begin(), data.end());
+  // The small writers are forced inline: encoding loops call them for every field, and the
+  // compiler's size heuristics otherwise leave them out of line in the big struct writers.
+  [[gnu::always_inline]] void WriteUint8(uint8_t v) {
+    if (cur_ == end_) Grow(1);
+    *cur_++ = v;
   }
+  // Raw bytes without a length prefix (lib0 writeUint8Array).
+  void WriteUint8Array(std::span<const uint8_t> data) { WriteRaw(data.data(), data.size()); }
   // 7 bits per byte, least significant group first, high bit = "more follows".
-  void WriteVarUint(uint64_t v) {
+  [[gnu::always_inline]] void WriteVarUint(uint64_t v) {
+    if (static_cast<size_t>(end_ - cur_) < kMaxVarUintBytes) Grow(kMaxVarUintBytes);
+    uint8_t* p = cur_;
     while (v > 0x7f) {
-      buf_.push_back(static_cast<uint8_t>(0x80 | (v & 0x7f)));
+      *p++ = static_cast<uint8_t>(0x80 | (v & 0x7f));
       v >>= 7;
     }
-    buf_.push_back(static_cast<uint8_t>(v));
+    *p++ = static_cast<uint8_t>(v);
+    cur_ = p;
   }
   // lib0's signed varint: the first byte holds "more follows" (bit 8), the sign (bit 7) and the
   // low 6 bits of the magnitude. `negative` with magnitude 0 is JavaScript's -0, which lib0
   // writes as 0x40 and the RLE column coders use as a flag.
-  void WriteVarIntSignMagnitude(bool negative, uint64_t magnitude);
+  [[gnu::always_inline]] void WriteVarIntSignMagnitude(bool negative, uint64_t magnitude) {
+    if (static_cast<size_t>(end_ - cur_) < kMaxVarUintBytes) Grow(kMaxVarUintBytes);
+    uint8_t* p = cur_;
+    *p++ = static_cast<uint8_t>((magnitude > 0x3f ? 0x80 : 0) | (negative ? 0x40 : 0) |
+                                (magnitude & 0x3f));
+    magnitude >>= 6;
+    while (magnitude > 0) {
+      *p++ = static_cast<uint8_t>((magnitude > 0x7f ? 0x80 : 0) | (magnitude & 0x7f));
+      magnitude >>= 7;
+    }
+    cur_ = p;
+  }
   void WriteVarInt(int64_t v) {
     WriteVarIntSignMagnitude(v < 0,
                              v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v));
@@ -52,7 +79,7 @@ class Lib0Encoder {
   // are (lib0 runs JavaScript's UTF-16 strings through TextEncoder).
   void WriteVarString(std::string_view s) {
     WriteVarUint(s.size());
-    buf_.insert(buf_.end(), s.begin(), s.end());
+    WriteRaw(s.data(), s.size());
   }
   void WriteVarUint8Array(std::span<const uint8_t> data) {
     WriteVarUint(data.size());
@@ -65,8 +92,29 @@ class Lib0Encoder {
   void WriteAny(const Any& any);
 
  private:
+  // A 64-bit varint takes at most ten bytes (either flavour).
+  static constexpr size_t kMaxVarUintBytes = 10;
+  struct Chunk {
+    std::unique_ptr<uint8_t[]> data;
+    size_t size;
+  };
+
+  void WriteRaw(const void* data, size_t n) {
+    if (static_cast<size_t>(end_ - cur_) < n) Grow(n);
+    if (n > 0) std::memcpy(cur_, data, n);
+    cur_ += n;
+  }
+  // Makes room for at least `need` contiguous bytes, starting a new chunk.
+  void Grow(size_t need);
   void WriteNumber(double d);
-  std::vector<uint8_t> buf_;
+
+  std::vector<Chunk> done_;  // full chunks, in order
+  size_t done_bytes_ = 0;
+  std::unique_ptr<uint8_t[]> chunk_;  // the chunk being written: [begin_, cur_) used of end_
+  uint8_t* begin_ = nullptr;
+  uint8_t* cur_ = nullptr;
+  uint8_t* end_ = nullptr;
+  mutable std::vector<uint8_t> joined_;  // bytes()'s result
 };
 
 }  // namespace accord::crdt

@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "golden_testutil.h"
 
@@ -106,6 +108,51 @@ TEST(Lib0EncoderTest, VarUintBeyond53Bits) {
   e.WriteVarUint(UINT64_MAX);
   ASSERT_EQ(e.size(), 10u);
   EXPECT_EQ(e.bytes().back(), 0x01);
+}
+
+// Reference lib0 varUint, written out independently of the encoder.
+void AppendVarUintReference(std::vector<uint8_t>* out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    out->push_back(v > 0 ? (b | 0x80) : b);
+  } while (v > 0);
+}
+
+TEST(Lib0EncoderTest, LargeOutputsSpanningManyChunksAreJoinedInOrder) {
+  Lib0Encoder e;
+  std::vector<uint8_t> want;
+  std::string text;
+  for (uint64_t i = 0; i < 60000; ++i) {
+    e.WriteVarUint(i * 977);
+    AppendVarUintReference(&want, i * 977);
+    if (i % 1000 == 0) {
+      // A raw write larger than any chunk.
+      text.assign(100000 + i, static_cast<char>('a' + i % 26));
+      e.WriteVarString(text);
+      AppendVarUintReference(&want, text.size());
+      want.insert(want.end(), text.begin(), text.end());
+    }
+    e.WriteUint8(static_cast<uint8_t>(i));
+    want.push_back(static_cast<uint8_t>(i));
+  }
+  ASSERT_EQ(e.size(), want.size());
+  EXPECT_TRUE(e.bytes() == want);
+  std::vector<uint8_t> appended = {42};
+  e.AppendTo(&appended);
+  ASSERT_EQ(appended.size(), want.size() + 1);
+  EXPECT_TRUE(std::equal(want.begin(), want.end(), appended.begin() + 1));
+  Lib0Encoder moved = std::move(e);
+  EXPECT_TRUE(moved.TakeBytes() == want);
+  EXPECT_TRUE(moved.empty());
+  // The encoder is reusable after TakeBytes / Clear, and a moved-from one is empty.
+  moved.WriteVarUint(300);
+  EXPECT_EQ(moved.TakeBytes(), (std::vector<uint8_t>{0xac, 0x02}));
+  EXPECT_TRUE(e.empty());
+  e.WriteUint8(7);
+  e.Clear();
+  e.WriteUint8(8);
+  EXPECT_EQ(e.bytes(), std::vector<uint8_t>{8});
 }
 
 }  // namespace

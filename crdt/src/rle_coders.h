@@ -23,6 +23,11 @@ namespace accord::crdt {
 // (which must be valid UTF-8): one per code point, two for code points above U+FFFF.
 uint64_t Utf16Length(std::string_view s);
 
+// Appends lib0 writeVarUint(v) to `out`.
+void AppendVarUint(std::vector<uint8_t>* out, uint64_t v);
+// Appends `column`'s bytes, prefixed with their length, to `out` and clears `column`.
+void AppendColumn(Lib0Encoder& column, std::vector<uint8_t>* out);
+
 // Byte values with run lengths: value, then (run length - 1) once the run ends. The final run
 // length is never written; its value repeats forever on decode.
 class RleEncoder {
@@ -39,6 +44,10 @@ class RleEncoder {
     has_state_ = true;
   }
   std::vector<uint8_t> ToBytes() { return enc_.TakeBytes(); }
+  // Appends the column as a length-prefixed byte array (lib0 writeVarUint8Array of ToBytes())
+  // to `out`, leaving the encoder as ToBytes does.
+  void AppendColumnTo(std::vector<uint8_t>* out) { AppendColumn(enc_, out); }
+  size_t size_hint() const { return enc_.size(); }
 
  private:
   Lib0Encoder enc_;
@@ -65,6 +74,13 @@ class UintOptRleEncoder {
     count_ = 0;
     return enc_.TakeBytes();
   }
+  void AppendColumnTo(std::vector<uint8_t>* out) {
+    Flush();
+    count_ = 0;
+    AppendColumn(enc_, out);
+  }
+  // The column's bytes are this, or a few more once the last run is flushed.
+  size_t size_hint() const { return enc_.size(); }
 
  private:
   void Flush();
@@ -96,6 +112,12 @@ class IntDiffOptRleEncoder {
     count_ = 0;
     return enc_.TakeBytes();
   }
+  void AppendColumnTo(std::vector<uint8_t>* out) {
+    Flush();
+    count_ = 0;
+    AppendColumn(enc_, out);
+  }
+  size_t size_hint() const { return enc_.size(); }
 
  private:
   void Flush();
@@ -109,14 +131,19 @@ class IntDiffOptRleEncoder {
 // units, as JavaScript counts them) in a UintOptRle column.
 class StringEncoder {
  public:
-  void Write(std::string_view s) {
-    text_.append(s);
-    lens_.Write(Utf16Length(s));
+  void Write(std::string_view s) { Write(s, Utf16Length(s)); }
+  // `utf16_units` must be Utf16Length(s) (callers that cache it save the count).
+  void Write(std::string_view s, uint64_t utf16_units) {
+    text_.WriteUint8Array(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+    lens_.Write(utf16_units);
   }
   std::vector<uint8_t> ToBytes();
+  void AppendColumnTo(std::vector<uint8_t>* out);
+  size_t size_hint() const { return text_.size() + lens_.size_hint(); }
 
  private:
-  std::string text_;
+  Lib0Encoder text_;  // the strings' UTF-8, concatenated
   UintOptRleEncoder lens_;
 };
 
@@ -191,12 +218,19 @@ class StringDecoder {
   // Reads the concatenated text eagerly (as lib0 does); throws DecodeError if it is missing.
   explicit StringDecoder(std::span<const uint8_t> column);
   // The next string: as many UTF-16 code units as its recorded length.
-  std::string Read();
+  std::string Read() {
+    uint64_t units;
+    return Read(&units);
+  }
+  // Read, also returning the string's length in UTF-16 code units.
+  std::string Read(uint64_t* utf16_units);
 
  private:
   UintOptRleDecoder lens_;
   std::string text_;
   size_t pos_ = 0;  // byte offset into text_
+  // text_[pos_, ascii_end_) is known to be ASCII, where UTF-16 units are bytes.
+  size_t ascii_end_ = 0;
   // The previous string ended between the two halves of a surrogate pair.
   bool split_pair_ = false;
 };

@@ -97,6 +97,42 @@ TEST(RleCodersTest, StringDecoderSplittingASurrogatePairYieldsReplacementChars) 
             "b");
 }
 
+TEST(RleCodersTest, StringColumnRoundTripsMixedTextWithUnitCounts) {
+  // Long ASCII stretches (the decoder's fast path) interleaved with multi-byte and astral text,
+  // and strings that cross from one kind into the other.
+  const std::vector<std::string> values = {"hello world, a long ascii run",
+                                           "x",
+                                           "\xc3\xbc",
+                                           "ab\xe2\x82\xac"
+                                           "cd",
+                                           std::string(40, 'q'),
+                                           "\xf0\x9f\x98\x80",
+                                           "tail after astral",
+                                           "",
+                                           std::string(9, 'z') + "\xc3\xbc",
+                                           "end"};
+  StringEncoder e;
+  for (const std::string& v : values) e.Write(v, Utf16Length(v));
+  std::vector<uint8_t> bytes = e.ToBytes();
+  StringDecoder d(bytes);
+  for (const std::string& v : values) {
+    uint64_t units = 0;
+    EXPECT_EQ(d.Read(&units), v);
+    EXPECT_EQ(units, Utf16Length(v));
+  }
+  EXPECT_THROW(d.Read(), DecodeError);
+  // AppendColumnTo writes the same column, length-prefixed.
+  StringEncoder e2;
+  for (const std::string& v : values) e2.Write(v);
+  std::vector<uint8_t> column = {9};
+  e2.AppendColumnTo(&column);
+  Lib0Decoder prefixed(column);
+  EXPECT_EQ(prefixed.ReadUint8(), 9);
+  std::span<const uint8_t> inner = prefixed.ReadVarUint8Array();
+  EXPECT_TRUE(std::vector<uint8_t>(inner.begin(), inner.end()) == bytes);
+  EXPECT_FALSE(prefixed.HasContent());
+}
+
 TEST(RleCodersTest, TruncatedColumnsThrow) {
   for (const char* key : {"uint_opt_rle", "int_diff_opt_rle", "string", "rle_uint8"}) {
     for (const Any& c : Cases(key)) {

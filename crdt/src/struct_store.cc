@@ -1,6 +1,7 @@
 #include "struct_store.h"
 
 #include <new>
+#include <type_traits>
 
 #include "transaction.h"
 
@@ -8,30 +9,37 @@ namespace accord::crdt {
 
 // ---- ItemPool ----
 
-ItemPool::~ItemPool() = default;  // live items are destroyed by their owners first
+ItemPool::~ItemPool() {
+  // Live items are destroyed by their owners first; only the kept free ones are left.
+  while (free_ != nullptr) {
+    Item* next = free_->left;
+    delete free_;
+    free_ = next;
+  }
+}
 
 Item* ItemPool::New() {
   ++live_;
   if (free_ != nullptr) {
     Item* item = free_;
     free_ = item->left;
-    return new (item) Item();
+    --free_count_;
+    *item = Item();
+    return item;
   }
-  if (used_in_block_ == kBlock) {
-    blocks_.emplace_back(new unsigned char[sizeof(Item) * kBlock]);
-    used_in_block_ = 0;
-  }
-  void* slot = blocks_.back().get() + sizeof(Item) * used_in_block_++;
-  return new (slot) Item();
+  return new Item();
 }
 
 void ItemPool::Free(Item* item) {
   --live_;
-  item->~Item();
-  // The slot's storage is reused as a free-list link; an Item is trivially re-constructed.
-  Item* slot = new (item) Item();
-  slot->left = free_;
-  free_ = slot;
+  if (free_count_ >= kKeep) {
+    delete item;
+    return;
+  }
+  item->content.reset();
+  item->left = free_;
+  free_ = item;
+  ++free_count_;
 }
 
 // ---- StructStore ----
@@ -43,9 +51,9 @@ StructStore::~StructStore() {
 }
 
 uint64_t StructStore::GetState(uint64_t client) const {
-  auto it = clients_.find(client);
-  if (it == clients_.end()) return 0;
-  const Item* last = it->second.back();
+  const Structs* structs = Find(client);
+  if (structs == nullptr) return 0;
+  const Item* last = structs->back();
   return last->id.clock + last->length;
 }
 
@@ -60,12 +68,20 @@ StateVector StructStore::GetStateVector() const {
 
 void StructStore::Add(Item* s) {
   s->flags |= Item::kIntegrated;
-  Structs& structs = clients_[s->id.client];
+  Structs* structs = Find(s->id.client);
+  if (structs == nullptr) structs = &clients_[s->id.client];
   // Callers only add at the state (integration checks clocks before it gets here).
-  structs.push_back(s);
+  structs->push_back(s);
 }
 
-size_t FindIndexSS(const StructStore::Structs& structs, uint64_t clock) {
+namespace {
+
+bool Contains(const Item* s, uint64_t clock) {
+  return s->id.clock <= clock && clock < s->id.clock + s->length;
+}
+
+template <typename List>
+size_t Bisect(const List& structs, uint64_t clock) {
   size_t left = 0;
   size_t right = structs.size() - 1;
   const Item* mid = structs[right];
@@ -90,6 +106,37 @@ size_t FindIndexSS(const StructStore::Structs& structs, uint64_t clock) {
   throw DecodeError("struct not found");
 }
 
+template <typename List>
+size_t FindIndexIn(const List& structs, uint64_t clock) {
+  if constexpr (std::is_same_v<List, StructList>) {
+    // Lookups cluster (a split, then the merges around it): try the last hit and its neighbours
+    // before bisecting.
+    const size_t h = structs.hint();
+    const size_t n = structs.size();
+    for (size_t i = h > 0 ? h - 1 : 0; i < n && i <= h + 1; ++i) {
+      if (Contains(structs[i], clock)) {
+        structs.set_hint(i);
+        return i;
+      }
+    }
+    const size_t found = Bisect(structs, clock);
+    structs.set_hint(found);
+    return found;
+  } else {
+    return Bisect(structs, clock);
+  }
+}
+
+}  // namespace
+
+size_t FindIndexSS(const StructStore::Structs& structs, uint64_t clock) {
+  return FindIndexIn(structs, clock);
+}
+
+size_t FindIndexSS(const std::vector<Item*>& structs, uint64_t clock) {
+  return FindIndexIn(structs, clock);
+}
+
 Item* FindStruct(StructStore& store, Id id) {
   StructStore::Structs* structs = store.Get(id.client);
   if (structs == nullptr) throw DecodeError("struct not found");
@@ -101,7 +148,7 @@ size_t FindIndexCleanStart(Transaction& txn, StructStore::Structs& structs, uint
   Item* s = structs[index];
   if (s->id.clock < clock && s->is_item()) {
     Item* right = SplitItem(txn, s, clock - s->id.clock);
-    structs.insert(structs.begin() + static_cast<ptrdiff_t>(index) + 1, right);
+    structs.Insert(index + 1, right);
     return index + 1;
   }
   return index;
@@ -120,7 +167,7 @@ Item* GetItemCleanEnd(Transaction& txn, StructStore& store, Id id) {
   Item* s = (*structs)[index];
   if (id.clock != s->id.clock + s->length - 1 && !s->is_gc()) {
     Item* right = SplitItem(txn, s, id.clock - s->id.clock + 1);
-    structs->insert(structs->begin() + static_cast<ptrdiff_t>(index) + 1, right);
+    structs->Insert(index + 1, right);
   }
   return s;
 }

@@ -15,11 +15,14 @@
 
 #include "accord/crdt/state_vector.h"
 #include "item.h"
+#include "struct_list.h"
 
 namespace accord::crdt {
 
-// Items are allocated in blocks and recycled through a free list: no per-item heap block, and
-// merged-away items are reused by the next insert.
+// Items are heap blocks of their own, with a few recently freed ones kept for reuse: typing
+// creates an item per keystroke and merging frees it again at the end of the transaction, so
+// those never reach the allocator, while a large transaction's merged-away items do go back (a
+// pool of fixed blocks would keep its peak size for good). Single-threaded, like the document.
 class ItemPool {
  public:
   ItemPool() = default;
@@ -32,10 +35,9 @@ class ItemPool {
   size_t live() const { return live_; }
 
  private:
-  static constexpr size_t kBlock = 1024;
-  std::vector<std::unique_ptr<unsigned char[]>> blocks_;
-  size_t used_in_block_ = kBlock;
+  static constexpr size_t kKeep = 64;
   Item* free_ = nullptr;  // linked through Item::left
+  size_t free_count_ = 0;
   size_t live_ = 0;
 };
 
@@ -47,16 +49,13 @@ struct PendingStructs {
 
 class StructStore {
  public:
-  using Structs = std::vector<Item*>;
+  using Structs = StructList;
 
   explicit StructStore(ItemPool* pool) : pool_(pool) {}
   ~StructStore();
 
   // The structs of `client`, or nullptr.
-  Structs* Get(uint64_t client) {
-    auto it = clients_.find(client);
-    return it == clients_.end() ? nullptr : &it->second;
-  }
+  Structs* Get(uint64_t client) { return Find(client); }
   const std::unordered_map<uint64_t, Structs>& clients() const { return clients_; }
   uint64_t GetState(uint64_t client) const;
   StateVector GetStateVector() const;
@@ -69,12 +68,26 @@ class StructStore {
   std::optional<std::vector<uint8_t>> pending_ds;  // a v2 update with no structs
 
  private:
+  // The client's structs, or nullptr. The last client looked up is cached (editing touches one
+  // client over and over; the map's nodes never move, and clients are never removed).
+  Structs* Find(uint64_t client) const {
+    if (cached_ != nullptr && cached_client_ == client) return cached_;
+    auto it = clients_.find(client);
+    if (it == clients_.end()) return nullptr;
+    cached_client_ = client;
+    cached_ = const_cast<Structs*>(&it->second);
+    return cached_;
+  }
+
   ItemPool* pool_;
   std::unordered_map<uint64_t, Structs> clients_;
+  mutable uint64_t cached_client_ = 0;
+  mutable Structs* cached_ = nullptr;
 };
 
 // Index of the struct containing `clock` (Yjs findIndexSS). `clock` must be below the state.
 size_t FindIndexSS(const StructStore::Structs& structs, uint64_t clock);
+size_t FindIndexSS(const std::vector<Item*>& structs, uint64_t clock);
 // The struct containing `id`.
 Item* FindStruct(StructStore& store, Id id);
 // Splits so that a struct starts at `clock`; returns its index (Yjs findIndexCleanStart).

@@ -245,9 +245,11 @@ void InsertTextContent(Transaction& txn, AbstractType* parent, TextPosition& pos
     const Any* a = FindAttr(attributes, key);
     if (a == nullptr || a->is_undefined()) SetAttr(attributes, key, Any(Null{}));
   }
-  // JavaScript iterates the attribute object in property order.
-  Any ordered = Any::Object(attributes);
-  attributes.assign(ordered.as_object().begin(), ordered.as_object().end());
+  // JavaScript iterates the attribute object in property order (one key is in order already).
+  if (attributes.size() > 1) {
+    Any ordered = Any::Object(attributes);
+    attributes.assign(ordered.as_object().begin(), ordered.as_object().end());
+  }
   MinimizeAttributeChanges(pos, attributes);
   Attributes negated = InsertAttributes(txn, parent, pos, attributes);
   if (parent->has_markers()) {

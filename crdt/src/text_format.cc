@@ -98,9 +98,12 @@ void CleanupTextAfterTransaction(Transaction& done, Transaction& cleanup) {
   auto add_full = [&](AbstractType* t) {
     if (full_set.insert(t).second) full.push_back(t);
   };
-  for (const auto& [client, after_clock] : done.after_state) {
-    const uint64_t clock = done.BeforeClock(client);
-    if (after_clock == clock) continue;
+  // Clients by id, as the state vector was iterated before it was recorded lazily.
+  std::vector<Transaction::ClientChange> changes = done.changed_clients();
+  std::sort(changes.begin(), changes.end(),
+            [](const auto& a, const auto& b) { return a.client < b.client; });
+  for (const auto& [client, clock] : changes) {
+    const uint64_t after_clock = done.store().GetState(client);
     // Yjs passes the end clock as the length here; the walk stops at the last struct anyway.
     IterateStructs(done, client, clock, after_clock, [&](Item* item) {
       if (!item->deleted() && IsFormatItem(item) && item->parent_type() != nullptr) {

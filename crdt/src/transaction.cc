@@ -28,11 +28,9 @@ size_t TryMergeWithLefts(StructStore& store, StructStore::Structs& structs, size
   }
   const size_t merged = pos - i;
   if (merged > 0) {
-    auto first = structs.begin() + static_cast<ptrdiff_t>(pos + 1 - merged);
-    for (auto it = first; it != first + static_cast<ptrdiff_t>(merged); ++it) {
-      store.pool().Free(*it);
-    }
-    structs.erase(first, first + static_cast<ptrdiff_t>(merged));
+    const size_t first = pos + 1 - merged;
+    for (size_t k = first; k <= pos; ++k) store.pool().Free(structs[k]);
+    structs.Erase(first, pos + 1);
   }
   return merged;
 }
@@ -71,29 +69,112 @@ void TryMergeDeleteSet(const DeleteSet& ds, StructStore& store) {
 
 }  // namespace
 
+// Up to this many clients / types the transaction's lists are searched linearly.
+constexpr size_t kLinearLimit = 8;
+
 Transaction::Transaction(DocImpl* doc, const void* origin, bool local)
-    : before_state(doc->store().GetStateVector()), doc_(doc), origin_(origin), local_(local) {}
+    : doc_(doc), origin_(origin), local_(local) {}
+
+void Transaction::Reset(const void* origin, bool local) {
+  origin_ = origin;
+  local_ = local;
+  DeleteSet::Clients& deleted = delete_set.mutable_clients();
+  if (!deleted.empty() && spare_delete_node_.empty()) {
+    spare_delete_node_ = deleted.extract(deleted.begin());
+  }
+  deleted.clear();
+  merge_structs.clear();
+  subdocs_added.clear();
+  subdocs_removed.clear();
+  type_deletes.clear();
+  draining_type_deletes = false;
+  need_formatting_cleanup = false;
+  delete_order.clear();
+  changed_clients_.clear();
+  changed_.clear();
+  if (!before_index_.empty()) before_index_.clear();
+  if (!changed_index_.empty()) changed_index_.clear();
+}
 
 StructStore& Transaction::store() const { return doc_->store(); }
 
-void AddChangedType(Transaction& txn, AbstractType* type, const std::string* parent_sub) {
+void Transaction::NoteStateChange(uint64_t client) {
+  if (!changed_clients_.empty() && changed_clients_.back().client == client) return;
+  if (changed_clients_.size() < kLinearLimit) {
+    for (const ClientChange& c : changed_clients_) {
+      if (c.client == client) return;
+    }
+  } else if (before_index_.count(client) > 0) {
+    return;
+  }
+  const uint64_t before = doc_->store().GetState(client);
+  changed_clients_.push_back(ClientChange{client, before});
+  if (changed_clients_.size() == kLinearLimit) {
+    for (const ClientChange& c : changed_clients_) before_index_.emplace(c.client, c.before);
+  } else if (changed_clients_.size() > kLinearLimit) {
+    before_index_.emplace(client, before);
+  }
+}
+
+uint64_t Transaction::BeforeClock(uint64_t client) const {
+  if (changed_clients_.size() < kLinearLimit) {
+    for (const ClientChange& c : changed_clients_) {
+      if (c.client == client) return c.before;
+    }
+  } else if (auto it = before_index_.find(client); it != before_index_.end()) {
+    return it->second;
+  }
+  return doc_->store().GetState(client);
+}
+
+StateVector Transaction::BeforeState() const {
+  StateVector sv = doc_->store().GetStateVector();
+  for (const ClientChange& c : changed_clients_) {
+    if (c.before == 0) {
+      sv.erase(c.client);
+    } else {
+      sv[c.client] = c.before;
+    }
+  }
+  return sv;
+}
+
+StateVector Transaction::AfterState() const { return doc_->store().GetStateVector(); }
+
+void Transaction::AddChanged(AbstractType* type) {
+  if (!changed_.empty() && changed_.back() == type) return;
+  if (changed_.size() < kLinearLimit) {
+    if (std::find(changed_.begin(), changed_.end(), type) != changed_.end()) return;
+  } else if (changed_index_.count(type) > 0) {
+    return;
+  }
+  changed_.push_back(type);
+  if (changed_.size() == kLinearLimit) {
+    changed_index_.insert(changed_.begin(), changed_.end());
+  } else if (changed_.size() > kLinearLimit) {
+    changed_index_.insert(type);
+  }
+}
+
+void Transaction::EraseChanged(AbstractType* type) {
+  auto it = std::find(changed_.begin(), changed_.end(), type);
+  if (it == changed_.end()) return;
+  changed_.erase(it);
+  changed_index_.erase(type);
+}
+
+void AddChangedType(Transaction& txn, AbstractType* type, const std::string* /*parent_sub*/) {
   Item* item = type->item();
   if (item == nullptr || (item->id.clock < txn.BeforeClock(item->id.client) && !item->deleted())) {
-    txn.changed[type].insert(parent_sub);
+    txn.AddChanged(type);
   }
 }
 
 bool WriteUpdateFromTransaction(UpdateEncoder& encoder, Transaction& txn) {
-  bool changed_state = false;
-  for (const auto& [client, clock] : txn.after_state) {
-    if (txn.BeforeClock(client) != clock || txn.before_state.count(client) == 0) {
-      changed_state = true;
-      break;
-    }
-  }
-  if (txn.delete_set.empty() && !changed_state) return false;
+  // A client in changed_clients() gained structs, so the state changed.
+  if (txn.delete_set.empty() && txn.changed_clients().empty()) return false;
   txn.delete_set.SortAndMerge();
-  WriteClientsStructs(encoder, txn.store(), txn.before_state);
+  WriteClientsStructs(encoder, txn.store(), txn.BeforeState());
   WriteDeleteSet(encoder, txn.delete_set);
   return true;
 }
@@ -106,10 +187,9 @@ void CleanupTransaction(Transaction& txn) {
   TryMergeDeleteSet(ds, store);
 
   // Merge the structs created in this transaction, right to left.
-  for (const auto& [client, clock] : txn.after_state) {
-    const uint64_t before = txn.BeforeClock(client);
-    if (before == clock) continue;
-    StructStore::Structs* structs = store.Get(client);
+  for (const Transaction::ClientChange& change : txn.changed_clients()) {
+    const uint64_t before = change.before;
+    StructStore::Structs* structs = store.Get(change.client);
     const size_t first = std::max<size_t>(FindIndexSS(*structs, before), 1);
     for (size_t i = structs->size() - 1; i >= first;) {
       const size_t step = 1 + TryMergeWithLefts(store, *structs, i);

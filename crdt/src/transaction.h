@@ -33,12 +33,12 @@ class Transaction {
   bool local() const { return local_; }
   void set_local(bool l) { local_ = l; }
 
+  // Makes a finished transaction a fresh one (keeping its buffers' capacity), so a document
+  // can reuse one Transaction object for a stream of small transactions.
+  void Reset(const void* origin, bool local);
+
   // Deleted ranges of this transaction.
   DeleteSet delete_set;
-  StateVector before_state;
-  StateVector after_state;
-  // Changed types and, per type, the changed map keys (nullptr stands for list changes).
-  std::unordered_map<AbstractType*, std::unordered_set<const std::string*>> changed;
   // Ids of structs that may merge with their neighbours after the transaction.
   std::vector<Id> merge_structs;
   // Subdocument changes (by guid).
@@ -59,19 +59,48 @@ class Transaction {
     if ((delete_order.empty() || delete_order.back() != client) &&
         delete_set.clients().count(client) == 0) {
       delete_order.push_back(client);
+      if (!spare_delete_node_.empty()) {
+        // Reuse the map node (and range buffer) of an earlier transaction.
+        spare_delete_node_.key() = client;
+        spare_delete_node_.mapped().clear();
+        delete_set.mutable_clients().insert(std::move(spare_delete_node_));
+      }
     }
     delete_set.Add(client, clock, len);
   }
 
-  uint64_t BeforeClock(uint64_t client) const {
-    auto it = before_state.find(client);
-    return it == before_state.end() ? 0 : it->second;
-  }
+  // The state before the transaction is recorded lazily (Yjs takes the whole state vector up
+  // front): a client's clock is noted when the transaction first adds a struct of that client
+  // (NoteStateChange, called before every StructStore::Add); any other client still has its
+  // state from before.
+  struct ClientChange {
+    uint64_t client;
+    uint64_t before;  // 0 if the client had no structs
+  };
+  void NoteStateChange(uint64_t client);
+  // Clients this transaction added structs to, in the order of their first struct.
+  const std::vector<ClientChange>& changed_clients() const { return changed_clients_; }
+  uint64_t BeforeClock(uint64_t client) const;
+  // Whole state vectors before and after (for observers and update encoding).
+  StateVector BeforeState() const;
+  StateVector AfterState() const;
+
+  // Types changed by the transaction, in the order of their first change (Yjs
+  // transaction.changed; the changed map keys are not recorded, nothing reads them).
+  const std::vector<AbstractType*>& changed() const { return changed_; }
+  void AddChanged(AbstractType* type);
+  void EraseChanged(AbstractType* type);
 
  private:
   DocImpl* doc_;
   const void* origin_;
   bool local_;
+  DeleteSet::Clients::node_type spare_delete_node_;
+  std::vector<ClientChange> changed_clients_;
+  std::vector<AbstractType*> changed_;
+  // Indexes for transactions touching many clients / types (remote updates), else empty.
+  std::unordered_map<uint64_t, uint64_t> before_index_;
+  std::unordered_set<AbstractType*> changed_index_;
 };
 
 // Records that `type` changed (under map key `parent_sub`, or as a list when nullptr), unless

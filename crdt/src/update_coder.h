@@ -61,6 +61,9 @@ class UpdateEncoder {
   virtual void WriteClient(uint64_t client) = 0;
   virtual void WriteInfo(uint8_t info) = 0;
   virtual void WriteString(std::string_view s) = 0;
+  // WriteString for a caller that knows the string's UTF-16 length (`utf16_units`, which must
+  // be right); v2 stores that length and so need not count it again.
+  virtual void WriteStringUnits(std::string_view s, uint64_t utf16_units);
   virtual void WriteParentInfo(bool is_ykey) = 0;
   virtual void WriteTypeRef(uint8_t type_ref) = 0;
   virtual void WriteLen(uint64_t len) = 0;
@@ -89,6 +92,8 @@ class UpdateDecoder {
   virtual uint64_t ReadClient() = 0;
   virtual uint8_t ReadInfo() = 0;
   virtual std::string ReadString() = 0;
+  // ReadString, also returning the string's length in UTF-16 code units.
+  virtual std::string ReadStringUnits(uint64_t* utf16_units);
   virtual bool ReadParentInfo() = 0;
   virtual uint8_t ReadTypeRef() = 0;
   virtual uint64_t ReadLen() = 0;
