@@ -5,9 +5,10 @@
 JOBS      ?= $(shell nproc)
 DATA      ?= ./data
 LISTEN    ?= 127.0.0.1:8080
+WEB       ?= web-client/dist
 CMAKE_GEN := -G Ninja
 
-.PHONY: run test build build-asan bench fuzz format lint deps clean
+.PHONY: run test build web build-asan bench fuzz format lint deps clean
 
 deps:
 	@ops/install-deps
@@ -17,9 +18,18 @@ build:
 	cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DACCORD_BUILD_TESTS=OFF
 	cmake --build build -j $(JOBS)
 
-run: build
+run: build web
 	mkdir -p $(DATA)
-	build/bin/accordd --data $(DATA) --listen $(LISTEN)
+	build/bin/accordd --data $(DATA) --listen $(LISTEN) --web $(WEB)
+
+# The web client's production build, redone only when its sources changed since the last one.
+WEB_SOURCES := $(shell find web-client/src web-client/public -type f 2>/dev/null) \
+               web-client/index.html web-client/package-lock.json web-client/vite.config.ts
+web: web-client/dist/index.html
+web-client/dist/index.html: $(WEB_SOURCES)
+	@ops/install-deps --run
+	cd web-client && npm run --silent build
+	@touch $@
 
 # Sanitized debug build of everything, tests included, in build-asan/.
 build-asan:

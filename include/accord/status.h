@@ -30,6 +30,7 @@ class Status {
     kFailedPrecondition,  // the system is not in a state that allows this
     kIOError,             // the file system or database failed
     kInternal,            // a bug: an invariant does not hold
+    kUnavailable,         // not now: shutting down or overloaded; try again later
   };
 
   Status() = default;  // OK
@@ -46,6 +47,7 @@ class Status {
   }
   static Status IOError(std::string_view msg) { return {Code::kIOError, msg}; }
   static Status Internal(std::string_view msg) { return {Code::kInternal, msg}; }
+  static Status Unavailable(std::string_view msg) { return {Code::kUnavailable, msg}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -81,6 +83,8 @@ class Status {
         return "I/O error";
       case Code::kInternal:
         return "internal error";
+      case Code::kUnavailable:
+        return "unavailable";
     }
     return "unknown";
   }

@@ -19,6 +19,15 @@ const std::vector<std::string_view>& Migrations() {
       "CREATE TABLE access_tokens (hash TEXT PRIMARY KEY, doc_pattern TEXT NOT NULL,"
       " access TEXT NOT NULL CHECK (access IN ('read', 'write')), created_at INTEGER NOT NULL,"
       " expires_at INTEGER) STRICT;",
+      // 3: documents (server/STORAGE.md): an optional snapshot per document plus the updates
+      // accepted since, numbered by a per-document sequence that never goes back.
+      "CREATE TABLE documents (name TEXT PRIMARY KEY, snapshot BLOB,"
+      " snapshot_seq INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL DEFAULT 0,"
+      " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+      " CHECK (snapshot_seq >= 0 AND last_seq >= snapshot_seq)) STRICT;"
+      "CREATE TABLE document_updates (name TEXT NOT NULL REFERENCES documents(name),"
+      " seq INTEGER NOT NULL CHECK (seq > 0), data BLOB NOT NULL, PRIMARY KEY (name, seq))"
+      " STRICT;",
   };
   return kMigrations;
 }

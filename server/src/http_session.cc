@@ -1,17 +1,27 @@
 #include "http_session.h"
 
+#include "accord/server/limits.h"
+#include "commit_queue.h"
+#include "log.h"
+#include "room.h"
+#include "room_registry.h"
 #include "router.h"
+#include "token_store.h"
+#include "websocket_session.h"
+#include "ws_target.h"
 
 namespace accord::server {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace websocket = beast::websocket;
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state)
-    : stream_(std::move(socket)), state_(std::move(state)) {}
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
+                         ConnectionSlot slot)
+    : stream_(std::move(socket)), state_(std::move(state)), slot_(std::move(slot)) {}
 
-HttpSession::~HttpSession() { state_->RemoveConnection(); }
+HttpSession::~HttpSession() = default;
 
 void HttpSession::Run() {
   net::dispatch(stream_.get_executor(),
@@ -49,7 +59,9 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
   }
   first_request_ = false;
   auto& req = parser_->get();
-  HttpRequest request{std::string(req.method_string()), std::string(req.target())};
+  if (websocket::is_upgrade(req)) return Upgrade(parser_->release());
+  HttpRequest request{std::string(req.method_string()), std::string(req.target()),
+                      std::string(req[http::field::if_none_match])};
   HttpResponse out = state_->router().Handle(request);
 
   auto res = std::make_shared<http::response<http::string_body>>(
@@ -60,6 +72,8 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
   res->keep_alive(req.keep_alive());
   res->body() = std::move(out.body);
   res->prepare_payload();
+  // A 304 carries no body and must not claim one (RFC 9110 §15.4.5).
+  if (out.status == 304) res->erase(http::field::content_length);
   if (req.method() == http::verb::head) res->body().clear();  // Content-Length stays
   bool keep_alive = res->keep_alive();
   response_ = res;
@@ -68,12 +82,73 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t) {
       beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(), keep_alive));
 }
 
+void HttpSession::Upgrade(http::request<http::string_body> req) {
+  Metrics& metrics = state_->metrics();
+  if (!IsWsTarget(req.target())) {
+    return SendError(http::status::not_found, "not-found", "Not found",
+                     "WebSockets are served at /ws/<document-name>");
+  }
+  auto target = ParseWsTarget(req.target());
+  if (!target.ok()) {
+    return SendError(http::status::bad_request, "bad-document-name", "Bad document name",
+                     target.status().message());
+  }
+  if (state_->stopping()) {
+    return SendError(http::status::service_unavailable, "shutting-down", "Shutting down",
+                     "the server is shutting down; try again shortly");
+  }
+  std::string token = target->token;
+  if (token.empty()) token = BearerToken(req[http::field::authorization]);
+  if (token.empty()) {
+    metrics.rejections_unauthorized.fetch_add(1);
+    return SendError(http::status::unauthorized, "unauthorized", "Token required",
+                     "present an access token as ?token= or Authorization: Bearer",
+                     {{"WWW-Authenticate", "Bearer"}});
+  }
+  auto access = state_->tokens().Check(token, target->document);
+  if (!access.ok()) {
+    if (access.status().code() == Status::Code::kPermissionDenied) {
+      metrics.rejections_forbidden.fetch_add(1);
+      return SendError(http::status::forbidden, "forbidden", "Not allowed",
+                       access.status().message());
+    }
+    metrics.rejections_unauthorized.fetch_add(1);
+    return SendError(http::status::unauthorized, "unauthorized", "Invalid token",
+                     access.status().message(),
+                     {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}});
+  }
+  auto room = state_->rooms().Acquire(target->document);
+  if (!room.ok()) {
+    const bool stopping = room.status().code() == Status::Code::kUnavailable;
+    return SendError(http::status::service_unavailable,
+                     stopping ? "shutting-down" : "document-unavailable",
+                     stopping ? "Shutting down" : "Document unavailable",
+                     stopping ? "the server is shutting down; try again shortly"
+                              : "the document cannot be loaded; the operator has been told "
+                                "(see the server log)");
+  }
+  PeerInfo info;
+  info.id = state_->NextPeerId();
+  info.read_only = *access == Access::kRead;
+  info.wants_saved = target->wants_saved;
+  Log("info", "websocket open",
+      {{"doc", target->document},
+       {"peer", std::to_string(info.id)},
+       {"ip", slot_.ip()},
+       {"access", info.read_only ? "read" : "write"}});
+  std::make_shared<WebsocketSession>(std::move(stream_), state_, std::move(slot_), std::move(*room),
+                                     info)
+      ->Run(std::move(req));
+}
+
 void HttpSession::SendError(http::status status, const char* type, const char* title,
-                            const std::string& detail) {
+                            const std::string& detail,
+                            std::vector<std::pair<std::string, std::string>> headers) {
   HttpResponse out = Problem(static_cast<int>(status), type, title, detail);
   auto res = std::make_shared<http::response<http::string_body>>(status, 11);
   res->set(http::field::server, "accordd");
   res->set(http::field::content_type, out.content_type);
+  for (auto& [name, value] : headers) res->set(name, value);
   res->keep_alive(false);
   res->body() = std::move(out.body);
   res->prepare_payload();

@@ -8,6 +8,9 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "beast_pch.h"
 #include "shared_state.h"
@@ -16,7 +19,8 @@ namespace accord::server {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
+              ConnectionSlot slot);
   ~HttpSession();
   void Run();
 
@@ -24,13 +28,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DoRead();
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  // A WebSocket upgrade: checks the target, the token and the document, then hands the
+  // connection to a WebsocketSession.
+  void Upgrade(boost::beast::http::request<boost::beast::http::string_body> request);
   void SendError(boost::beast::http::status status, const char* type, const char* title,
-                 const std::string& detail);
+                 const std::string& detail,
+                 std::vector<std::pair<std::string, std::string>> headers = {});
   void DoClose();
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<SharedState> state_;
+  ConnectionSlot slot_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // keeps the response alive during async_write
   bool first_request_ = true;

@@ -30,11 +30,13 @@ constexpr LimitInfo kLimits[] = {
     {"max_message_bytes", &Limits::max_message_bytes, "one WebSocket message (close 1009)"},
     {"max_document_bytes", &Limits::max_document_bytes, "encoded state of one document"},
     {"send_queue_bytes", &Limits::send_queue_bytes,
-     "unread bytes queued for one socket before it is dropped"},
+     "unread bytes queued behind the message being written before the socket is dropped"},
     {"awareness_state_bytes", &Limits::awareness_state_bytes, "one client's awareness JSON"},
     {"websocket_idle_timeout", &Limits::websocket_idle_timeout, "silent WebSocket"},
     {"room_idle_unload", &Limits::room_idle_unload, "unload a document nobody uses"},
     {"commit_interval", &Limits::commit_interval, "group commit window"},
+    {"max_pending_commit_bytes", &Limits::max_pending_commit_bytes,
+     "accepted updates waiting for the disk before reads pause"},
 };
 
 Result<uint64_t> ParseNumber(std::string_view text, std::string_view* suffix) {

@@ -42,9 +42,16 @@ void Listener::DoAccept() {
 void Listener::OnAccept(boost::beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
-    if (state_->TryAddConnection()) {
-      std::make_shared<HttpSession>(std::move(socket), state_)->Run();
+    boost::system::error_code addr_ec;
+    // Sync messages are small and latency-bound: without this, Nagle's algorithm holds a
+    // broadcast back until the previous one is acknowledged (tens of ms on loopback).
+    socket.set_option(tcp::no_delay(true), addr_ec);
+    auto remote = socket.remote_endpoint(addr_ec);
+    std::string ip = addr_ec ? std::string("?") : remote.address().to_string();
+    if (auto slot = state_->TryAdmit(ip)) {
+      std::make_shared<HttpSession>(std::move(socket), state_, std::move(*slot))->Run();
     } else {
+      state_->metrics().rejections_limit.fetch_add(1);
       boost::system::error_code ignored;
       socket.close(ignored);  // over the connection limit: refuse before reading anything
     }

@@ -11,15 +11,16 @@
 
 namespace accord::server {
 
-// WebSocket close codes accordd uses (RFC 6455 section 7.4.1); see proto/PROTOCOL.md.
+// WebSocket close codes accordd uses (RFC 6455 section 7.4.1; 4000-4999 are Accord's own); the
+// table in proto/PROTOCOL.md is the contract.
 enum class CloseCode : uint16_t {
-  kGoingAway = 1001,        // server shutting down, or the document was unloaded
-  kProtocolError = 1002,    // a message that does not follow the y-protocols layout
-  kUnsupportedData = 1003,  // a text frame, or an unknown message type
-  kInvalidPayload = 1007,   // a well-framed update that is not a valid Yjs update
-  kPolicy = 1008,           // a limit was exceeded (send queue, document size, awareness)
-  kTooBig = 1009,           // a message larger than max_message_bytes
-  kInternal = 1011,         // the document cannot be loaded or stored
+  kGoingAway = 1001,         // server shutting down, or the document was unloaded
+  kPolicy = 1008,            // malformed or unknown message, invalid update/awareness, text frame
+  kTooBig = 1009,            // a message larger than the configured limit
+  kInternal = 1011,          // the document cannot be stored right now
+  kDocumentTooLarge = 4002,  // the update would grow the document beyond its limit
+  // A client that does not read, or stays silent past the idle limit, is dropped without a
+  // close frame: it could not read one (see PROTOCOL.md).
 };
 
 struct PeerInfo {

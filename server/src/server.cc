@@ -5,24 +5,51 @@
 #include <vector>
 
 #include "beast_pch.h"
+#include "commit_queue.h"
 #include "database.h"
+#include "document_store.h"
 #include "listener.h"
+#include "log.h"
+#include "room_registry.h"
 #include "shared_state.h"
+#include "static_files.h"
+#include "token_store.h"
 
 namespace accord::server {
 namespace {
 
 namespace net = boost::asio;
 
+// How long a graceful shutdown waits for close frames and the last "saved" messages before it
+// stops the event loop; storage is flushed either way.
+constexpr std::chrono::milliseconds kShutdownGrace{1500};
+
 class ServerImpl final : public Server {
  public:
-  ServerImpl(const ServerOptions& options, std::unique_ptr<Database> db)
+  ServerImpl(const ServerOptions& options, std::unique_ptr<TokenStore> tokens,
+             std::unique_ptr<DocumentStore> store, std::shared_ptr<const StaticFiles> static_files)
       : options_(options),
-        db_(std::move(db)),
+        tokens_(std::move(tokens)),
+        store_(std::move(store)),
         ioc_(ThreadCount(options)),
         signals_(ioc_),
-        state_(std::make_shared<SharedState>(options.limits)),
-        listener_(std::make_shared<Listener>(ioc_, state_)) {}
+        shutdown_timer_(ioc_),
+        state_(std::make_shared<SharedState>(
+            options.limits, SharedStateParts{tokens_.get(), nullptr, std::move(static_files)})),
+        commits_(std::make_unique<CommitQueue>(*store_, state_->limits(), state_->metrics())),
+        rooms_(std::make_unique<RoomRegistry>(ioc_, state_->limits(), state_->metrics(), *store_,
+                                              *commits_)),
+        listener_(std::make_shared<Listener>(ioc_, state_)) {
+    state_->set_commits(commits_.get());
+    state_->set_rooms(rooms_.get());
+  }
+
+  ~ServerImpl() override {
+    // Sessions and rooms die with the io_context's pending handlers; the commit thread must
+    // stop before the store goes.
+    commits_->Stop();
+    state_->set_rooms(nullptr);
+  }
 
   Status Bind() {
     boost::system::error_code ec;
@@ -46,10 +73,13 @@ class ServerImpl final : public Server {
     if (options_.handle_signals) {
       signals_.add(SIGINT);
       signals_.add(SIGTERM);
-      signals_.async_wait([this](const boost::system::error_code& ec, int) {
-        if (!ec) Stop();
+      signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        Log("info", "shutting down", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        Stop();
       });
     }
+    commits_->Start();
     listener_->Start();
     int n = ThreadCount(options_);
     std::vector<std::thread> threads;
@@ -57,17 +87,26 @@ class ServerImpl final : public Server {
     for (int i = 1; i < n; ++i) threads.emplace_back([this] { ioc_.run(); });
     ioc_.run();
     for (auto& t : threads) t.join();
+    // Everything accepted is made durable before Run returns.
+    commits_->Stop();
+    rooms_->ReleaseAllAfterShutdown();
     return Status::Ok();
   }
 
   void Stop() override {
     if (stopping_.exchange(true)) return;
+    state_->set_stopping();
     listener_->Stop();
-    boost::system::error_code ignored;
-    signals_.cancel(ignored);
-    // Sessions are short-lived HTTP exchanges for now; the sync server closes its WebSockets
-    // with 1001 before this point.
-    ioc_.stop();
+    net::post(ioc_, [this] {
+      boost::system::error_code ignored;
+      signals_.cancel(ignored);
+      // Make what was accepted durable (clients asking for "saved" hear it), then close every
+      // WebSocket with 1001 and give the close frames a moment to leave.
+      commits_->Flush();
+      rooms_->CloseAll(CloseCode::kGoingAway, "the server is shutting down");
+      shutdown_timer_.expires_after(kShutdownGrace);
+      shutdown_timer_.async_wait([this](boost::system::error_code) { ioc_.stop(); });
+    });
   }
 
  private:
@@ -78,10 +117,14 @@ class ServerImpl final : public Server {
   }
 
   ServerOptions options_;
-  std::unique_ptr<Database> db_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<DocumentStore> store_;
   net::io_context ioc_;
   net::signal_set signals_;
+  net::steady_timer shutdown_timer_;
   std::shared_ptr<SharedState> state_;
+  std::unique_ptr<CommitQueue> commits_;
+  std::unique_ptr<RoomRegistry> rooms_;
   std::shared_ptr<Listener> listener_;
   std::atomic<bool> stopping_{false};
 };
@@ -89,9 +132,21 @@ class ServerImpl final : public Server {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
+  // Opening the database applies pending migrations before anything else touches it.
   auto db = Database::Open(options.data_dir);
   if (!db.ok()) return db.status();
-  auto server = std::make_unique<ServerImpl>(options, std::move(*db));
+  auto tokens = TokenStore::Open(options.data_dir);
+  if (!tokens.ok()) return tokens.status();
+  auto store = OpenSqliteDocumentStore(options.data_dir);
+  if (!store.ok()) return store.status();
+  std::shared_ptr<const StaticFiles> static_files;
+  if (!options.web_root.empty()) {
+    auto files = StaticFiles::Open(options.web_root);
+    if (!files.ok()) return files.status();
+    static_files = std::move(*files);
+  }
+  auto server = std::make_unique<ServerImpl>(options, std::move(*tokens), std::move(*store),
+                                             std::move(static_files));
   ACCORD_RETURN_IF_ERROR(server->Bind());
   return std::unique_ptr<Server>(std::move(server));
 }

@@ -15,10 +15,11 @@ export function binary (name) {
 }
 
 // Resolves to { url, port, dataDir, proc, logs, stop() } once accordd reports it is listening.
-export async function startAccordd ({ dataDir, args = [] } = {}) {
+export async function startAccordd ({ dataDir, args = [], env } = {}) {
   const dir = dataDir || mkdtempSync(path.join(tmpdir(), 'accordd-test-'))
   const proc = spawn(binary('accordd'), ['--data', dir, '--listen', '127.0.0.1:0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: env ? { ...process.env, ...env } : process.env
   })
   const logs = []
   const url = await new Promise((resolve, reject) => {

@@ -40,8 +40,9 @@ struct Limits {
   // max_document_bytes: the encoded state of one document; updates that would grow it beyond
   // this are refused (the client is told why) and not stored.
   size_t max_document_bytes = 64 * 1024 * 1024;
-  // send_queue_bytes: bytes queued for one socket that its client has not read yet; a client
-  // that falls this far behind is disconnected (close 1008) rather than buffered without bound.
+  // send_queue_bytes: bytes queued for one socket behind the message being written; a client
+  // that falls this far behind is dropped (no close frame: it would not read it) rather than
+  // buffered without bound. One message larger than this (a big document's sync step 2) is fine.
   size_t send_queue_bytes = 8 * 1024 * 1024;
   // awareness_state_bytes: the JSON of one client's awareness state (cursor, name, colour).
   size_t awareness_state_bytes = 16 * 1024;
@@ -53,6 +54,9 @@ struct Limits {
   // commit_interval: the group commit gathers updates for up to this long (one SQLite
   // transaction for all of them) before making them durable and reporting them saved.
   std::chrono::milliseconds commit_interval{5};
+  // max_pending_commit_bytes: updates accepted but not yet durable; above this, sessions stop
+  // reading from their sockets until the disk catches up (backpressure, not buffering).
+  size_t max_pending_commit_bytes = 32 * 1024 * 1024;
 };
 
 // Sets the limit called `name` from `value`: sizes accept a plain number of bytes or a K/M/G

@@ -21,6 +21,9 @@ struct ServerOptions {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;  // 0: pick a free port (see Server::port())
   int threads = 0;              // 0: one per core
+  // The built web client (web-client/dist) served at /; must hold index.html. Empty: only
+  // the API and WebSocket routes exist (the client is then served by something else).
+  std::string web_root;
   bool handle_signals = true;
   Limits limits;
 };

@@ -1,0 +1,39 @@
+// document_loader.h: builds the in-memory document of a room from what is stored.
+//
+// LoadDocument applies the stored snapshot, then every later update, to a fresh crdt::Doc.
+// If any of them fails to decode or apply, the stored data is corrupt: it returns Corruption
+// naming the document and the row, and writes nothing (the room then refuses connections;
+// an operator investigates with `accord doc export` / `accord db check`). A document whose
+// stored updates still wait for missing dependencies after loading is also reported.
+//
+// Any thread; the DocumentStore serialises its own access.
+#ifndef ACCORD_SERVER_DOCUMENT_LOADER_H_
+#define ACCORD_SERVER_DOCUMENT_LOADER_H_
+
+#include <memory>
+#include <string_view>
+
+#include "accord/crdt/doc.h"
+#include "accord/status.h"
+#include "document_store.h"
+
+namespace accord::server {
+
+struct LoadedDocument {
+  std::unique_ptr<crdt::Doc> doc;
+  size_t stored_bytes = 0;  // what storage holds for it (snapshot + updates)
+};
+
+Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name);
+
+// Builds the document from rows already read (what LoadDocument does after Load); the commit
+// queue's compaction uses it on the rows it is about to replace.
+Result<LoadedDocument> BuildDocument(std::string_view name, const StoredDocument& stored);
+
+// The full state of the stored document as one v1 update (what `accord doc export` prints);
+// NotFound when nothing is stored under `name`.
+Result<std::vector<uint8_t>> ExportDocument(DocumentStore& store, std::string_view name);
+
+}  // namespace accord::server
+
+#endif  // ACCORD_SERVER_DOCUMENT_LOADER_H_

@@ -1,0 +1,65 @@
+// room.h: one loaded document and its connections, serialised on the document's strand.
+//
+// Room puts a RoomCore (the protocol logic) on an Asio strand: sessions call Join, Receive and
+// Leave from their own strands, and the work runs here one message at a time, in order.
+// Updates go to the CommitQueue; its completions come back onto the strand. When nobody is
+// connected and nothing waits to be stored, the room asks the registry to unload it after
+// Limits::room_idle_unload (at once if storing failed, so that the next join reloads it from
+// what is really stored).
+//
+// Lifetime: shared by the RoomRegistry and the sessions that joined it. Entry points are
+// thread-safe.
+#ifndef ACCORD_SERVER_ROOM_H_
+#define ACCORD_SERVER_ROOM_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "beast_pch.h"
+#include "peer.h"
+#include "room_core.h"
+
+namespace accord::server {
+
+class CommitQueue;
+class RoomRegistry;
+
+class Room : public std::enable_shared_from_this<Room>, private Persister {
+ public:
+  Room(boost::asio::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> doc,
+       size_t stored_bytes, const Limits& limits, Metrics& metrics, CommitQueue& commits,
+       RoomRegistry& registry);
+  ~Room() override;
+
+  const std::string& name() const { return name_; }
+
+  void Join(std::shared_ptr<Peer> peer);
+  void Receive(std::shared_ptr<Peer> peer, std::string message);
+  void Leave(uint64_t peer_id);
+  void CloseAll(CloseCode code, std::string reason);
+  // Forgets every peer without telling them, breaking the room <-> session references. Only
+  // once no thread runs the io_context any more (server teardown).
+  void DropPeersAfterShutdown() { core_.ForgetPeers(); }
+
+  // Connections that acquired the room and have not left. Incremented under the registry's
+  // lock, so an unload (also under it) never races a join.
+  std::atomic<size_t>& users() { return users_; }
+
+ private:
+  void Persist(std::vector<uint8_t> update, std::function<void(Status)> done) override;
+  void ScheduleUnload();
+
+  const std::string name_;
+  const Limits& limits_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::steady_timer idle_timer_;
+  CommitQueue& commits_;
+  RoomRegistry& registry_;
+  RoomCore core_;
+  std::atomic<size_t> users_{0};
+};
+
+}  // namespace accord::server
+
+#endif  // ACCORD_SERVER_ROOM_H_

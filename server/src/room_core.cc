@@ -1,0 +1,211 @@
+#include "room_core.h"
+
+#include "accord/proto/messages.h"
+#include "log.h"
+
+namespace accord::server {
+namespace {
+
+std::shared_ptr<const std::string> Shared(const std::vector<uint8_t>& bytes) {
+  return std::make_shared<const std::string>(bytes.begin(), bytes.end());
+}
+
+// An update that carries nothing (no structs, empty delete set): what Yjs sends as step 2 when
+// it has nothing the other side lacks.
+bool IsEmptyUpdate(std::span<const uint8_t> update) {
+  return update.size() == 2 && update[0] == 0 && update[1] == 0;
+}
+
+}  // namespace
+
+RoomCore::RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits,
+                   Metrics& metrics, Persister& persister, size_t stored_bytes)
+    : name_(std::move(name)),
+      doc_(std::move(doc)),
+      limits_(limits),
+      metrics_(metrics),
+      persister_(persister),
+      awareness_(limits.awareness_state_bytes),
+      size_estimate_(stored_bytes) {
+  // What was loaded from storage is durable by definition.
+  saved_state_vector_ = doc_->EncodeStateVector();
+  observer_id_ = doc_->OnUpdate([this](std::span<const uint8_t> update, const void*) {
+    produced_.assign(update.begin(), update.end());
+  });
+}
+
+RoomCore::~RoomCore() { doc_->Unobserve(observer_id_); }
+
+void RoomCore::Join(std::shared_ptr<Peer> peer) {
+  if (persist_failed_) {
+    peer->Close(CloseCode::kInternal, "the server cannot store changes to this document");
+    return;
+  }
+  peer->Send(Shared(proto::EncodeSyncStep1(doc_->EncodeStateVector())));
+  std::vector<uint8_t> states = awareness_.EncodeAll();
+  if (!states.empty()) peer->Send(Shared(proto::EncodeAwareness(states)));
+  if (peer->info().wants_saved) peer->Send(Shared(proto::EncodeSaved(saved_state_vector_)));
+  peers_[peer->info().id] = std::move(peer);
+}
+
+void RoomCore::Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
+                      std::atomic<uint64_t>& counter) {
+  counter.fetch_add(1, std::memory_order_relaxed);
+  Log("warn", "message rejected",
+      {{"doc", name_},
+       {"peer", std::to_string(peer->info().id)},
+       {"code", std::to_string(static_cast<int>(code))},
+       {"reason", reason}});
+  // Keep the peer alive past Leave (which drops the room's reference).
+  std::shared_ptr<Peer> keep = peer;
+  Leave(keep->info().id);
+  keep->Close(code, reason);
+}
+
+void RoomCore::Receive(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> frame) {
+  if (!peers_.contains(peer->info().id)) return;  // already rejected; late messages are dropped
+  auto decoded = proto::DecodeMessage(frame, limits_.max_message_bytes);
+  if (!decoded.ok()) {
+    const bool too_big = decoded.status().code() == Status::Code::kResourceExhausted;
+    return Reject(peer, too_big ? CloseCode::kTooBig : CloseCode::kPolicy,
+                  decoded.status().message(),
+                  too_big ? metrics_.rejections_too_big : metrics_.rejections_protocol);
+  }
+  const proto::Message& m = *decoded;
+  switch (m.kind) {
+    case proto::Message::Kind::kSyncStep1:
+    case proto::Message::Kind::kSyncStep2:
+    case proto::Message::Kind::kSyncUpdate:
+      return HandleSync(peer, m);
+    case proto::Message::Kind::kAwareness: {
+      auto relay = awareness_.Apply(peer->info().id, m.payload);
+      if (!relay.ok()) {
+        const bool too_big = relay.status().code() == Status::Code::kResourceExhausted;
+        return Reject(peer, too_big ? CloseCode::kTooBig : CloseCode::kPolicy,
+                      "awareness update refused: " + relay.status().message(),
+                      too_big ? metrics_.rejections_limit : metrics_.rejections_protocol);
+      }
+      // Everyone hears it, the sender included: y-websocket reconnects a socket that hears
+      // nothing for 30 s, and a lone client's own renewals are all it hears.
+      if (!relay->empty()) Broadcast(Shared(proto::EncodeAwareness(*relay)), 0);
+      return;
+    }
+    case proto::Message::Kind::kQueryAwareness: {
+      std::vector<uint8_t> states = awareness_.EncodeAll();
+      if (!states.empty()) peer->Send(Shared(proto::EncodeAwareness(states)));
+      return;
+    }
+    case proto::Message::Kind::kPermissionDenied:
+    case proto::Message::Kind::kSaved:
+      return Reject(peer, CloseCode::kPolicy, "clients may not send auth or saved messages",
+                    metrics_.rejections_protocol);
+  }
+}
+
+void RoomCore::HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& m) {
+  if (m.kind == proto::Message::Kind::kSyncStep1) {
+    auto diff = doc_->EncodeStateAsUpdate(m.payload);
+    if (!diff.ok()) {
+      return Reject(peer, CloseCode::kPolicy,
+                    "sync step 1 carries an invalid state vector: " + diff.status().message(),
+                    metrics_.rejections_protocol);
+    }
+    peer->Send(Shared(proto::EncodeSyncStep2(*diff)));
+    return;
+  }
+  ApplyClientUpdate(peer, m.payload);
+}
+
+bool RoomCore::WouldExceedSizeLimit(size_t update_bytes) {
+  if (size_estimate_ + update_bytes <= limits_.max_document_bytes) return false;
+  auto state = doc_->EncodeStateAsUpdate();
+  if (state.ok()) size_estimate_ = state->size();
+  return size_estimate_ + update_bytes > limits_.max_document_bytes;
+}
+
+void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
+                                 std::span<const uint8_t> update) {
+  if (IsEmptyUpdate(update)) return;  // a client answering our step 1 with nothing new
+  if (peer->info().read_only) {
+    metrics_.rejections_read_only.fetch_add(1, std::memory_order_relaxed);
+    peer->Send(Shared(proto::EncodePermissionDenied("read-only token")));
+    return;
+  }
+  if (WouldExceedSizeLimit(update.size())) {
+    return Reject(peer, CloseCode::kDocumentTooLarge,
+                  "the document would exceed its size limit; the update was not applied",
+                  metrics_.rejections_limit);
+  }
+  produced_.clear();
+  Status s = doc_->ApplyUpdate(update, crdt::UpdateFormat::kV1, peer.get());
+  if (!s.ok()) {
+    return Reject(peer, CloseCode::kPolicy, "update refused: " + s.message(),
+                  metrics_.rejections_invalid_update);
+  }
+  if (produced_.empty()) return;  // nothing new (a duplicate), or parked until its dependencies
+  metrics_.updates_in.fetch_add(1, std::memory_order_relaxed);
+  std::vector<uint8_t> effective = std::move(produced_);
+  produced_.clear();
+  size_estimate_ += effective.size();
+  // Relay at once; "saved" follows the commit.
+  Broadcast(Shared(proto::EncodeSyncUpdate(effective)), peer->info().id);
+
+  const uint64_t ticket = next_ticket_++;
+  open_tickets_[ticket] = Ticket{doc_->EncodeStateVector(), false};
+  ++in_flight_;
+  persister_.Persist(std::move(effective),
+                     [this, ticket](Status st) { OnPersisted(ticket, std::move(st)); });
+}
+
+void RoomCore::OnPersisted(uint64_t ticket, Status status) {
+  --in_flight_;
+  if (!status.ok()) {
+    // Nothing from here on can be reported saved. Drop every connection and refuse new ones
+    // until the room is reloaded from storage: clients keep their edits and send them again
+    // when they reconnect and sync.
+    if (!persist_failed_) {
+      persist_failed_ = true;
+      Log("error", "cannot store update", {{"doc", name_}, {"error", status.ToString()}});
+      CloseAll(CloseCode::kInternal, "the server cannot store changes right now");
+    }
+    return;
+  }
+  auto it = open_tickets_.find(ticket);
+  if (it == open_tickets_.end()) return;
+  it->second.done = true;
+  bool advanced = false;
+  while (!open_tickets_.empty() && open_tickets_.begin()->second.done) {
+    saved_state_vector_ = std::move(open_tickets_.begin()->second.state_vector_after);
+    open_tickets_.erase(open_tickets_.begin());
+    advanced = true;
+  }
+  if (!advanced || persist_failed_) return;
+  std::shared_ptr<const std::string> message;
+  for (auto& [id, p] : peers_) {
+    if (!p->info().wants_saved) continue;
+    if (!message) message = Shared(proto::EncodeSaved(saved_state_vector_));
+    p->Send(message);
+  }
+}
+
+void RoomCore::Broadcast(const std::shared_ptr<const std::string>& message, uint64_t except_peer) {
+  for (auto& [id, p] : peers_) {
+    if (id != except_peer) p->Send(message);
+  }
+}
+
+void RoomCore::Leave(uint64_t peer_id) {
+  auto it = peers_.find(peer_id);
+  if (it == peers_.end()) return;
+  peers_.erase(it);
+  std::vector<uint8_t> removed = awareness_.RemoveConnection(peer_id);
+  if (!removed.empty()) Broadcast(Shared(proto::EncodeAwareness(removed)), 0);
+}
+
+void RoomCore::CloseAll(CloseCode code, const std::string& reason) {
+  auto peers = std::move(peers_);
+  peers_.clear();
+  for (auto& [id, p] : peers) p->Close(code, reason);
+}
+
+}  // namespace accord::server

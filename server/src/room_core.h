@@ -1,0 +1,109 @@
+// room_core.h: the y-websocket protocol for one document, without threads or sockets.
+//
+// A RoomCore holds the document (a crdt::Doc), its awareness states and its peers. It answers
+// sync step 1 with step 2, applies client updates and relays what they changed, relays
+// awareness to everyone (the sender included), hands each effective update to a Persister, and
+// tells peers that asked for the "saved" extension what is durable once the Persister says so.
+// Bad input closes the offending peer with the code proto/PROTOCOL.md names and changes
+// nothing.
+//
+// Not thread-safe: Room calls it only on the document's strand. Tests drive it directly.
+#ifndef ACCORD_SERVER_ROOM_CORE_H_
+#define ACCORD_SERVER_ROOM_CORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "accord/crdt/doc.h"
+#include "accord/proto/awareness.h"
+#include "accord/proto/messages.h"
+#include "accord/server/limits.h"
+#include "metrics.h"
+#include "peer.h"
+
+namespace accord::server {
+
+// Where a room's updates go to become durable. Persist must not block; `done` is called once
+// with the outcome, on the thread that drives the RoomCore (Room posts it to its strand).
+class Persister {
+ public:
+  virtual ~Persister() = default;
+  virtual void Persist(std::vector<uint8_t> update, std::function<void(Status)> done) = 0;
+};
+
+class RoomCore {
+ public:
+  // `stored_bytes`: the size of what storage already holds for this document (snapshot plus
+  // updates), the start of the document size accounting.
+  RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits, Metrics& metrics,
+           Persister& persister, size_t stored_bytes);
+  ~RoomCore();
+  RoomCore(const RoomCore&) = delete;
+  RoomCore& operator=(const RoomCore&) = delete;
+
+  const std::string& name() const { return name_; }
+  size_t peer_count() const { return peers_.size(); }
+  // Updates handed to the Persister whose outcome is not known yet.
+  size_t persists_in_flight() const { return in_flight_; }
+  // Whether storing failed: the room then refuses everyone until it is unloaded and reloaded.
+  bool failed() const { return persist_failed_; }
+  crdt::Doc& doc() { return *doc_; }
+
+  // A new connection: sends it the server's sync step 1, the current awareness states and,
+  // if it asked for the extension, what is saved.
+  void Join(std::shared_ptr<Peer> peer);
+  // One binary WebSocket message from `peer`.
+  void Receive(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> message);
+  // The connection closed: its awareness states are removed and everyone is told.
+  void Leave(uint64_t peer_id);
+  // Closes every peer (server shutdown, or storage failed).
+  void CloseAll(CloseCode code, const std::string& reason);
+  // Drops every peer without a word (teardown, once nothing can be sent any more).
+  void ForgetPeers() { peers_.clear(); }
+
+ private:
+  void OnPersisted(uint64_t ticket, Status status);
+  void HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& message);
+  void ApplyClientUpdate(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update);
+  void Broadcast(const std::shared_ptr<const std::string>& message, uint64_t except_peer);
+  void Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
+              std::atomic<uint64_t>& counter);
+  bool WouldExceedSizeLimit(size_t update_bytes);
+
+  const std::string name_;
+  std::unique_ptr<crdt::Doc> doc_;
+  const Limits& limits_;
+  Metrics& metrics_;
+  Persister& persister_;
+  proto::AwarenessRegistry awareness_;
+  std::map<uint64_t, std::shared_ptr<Peer>> peers_;
+
+  // Upper bound of the document's encoded size (stored bytes plus accepted updates); recomputed
+  // exactly when it reaches the limit, since merged edits take less room than their sum.
+  size_t size_estimate_;
+  // The update produced by the transaction being applied (set by the observer).
+  std::vector<uint8_t> produced_;
+  uint64_t observer_id_ = 0;
+
+  // Durability: tickets are handed out in order; the saved state vector advances only over a
+  // contiguous prefix of completed tickets, so "saved" never claims more than is stored.
+  uint64_t next_ticket_ = 1;
+  struct Ticket {
+    std::vector<uint8_t> state_vector_after;  // encoded
+    bool done = false;
+  };
+  std::map<uint64_t, Ticket> open_tickets_;
+  std::vector<uint8_t> saved_state_vector_;  // encoded; what the last "saved" said
+  size_t in_flight_ = 0;
+  bool persist_failed_ = false;
+};
+
+}  // namespace accord::server
+
+#endif  // ACCORD_SERVER_ROOM_CORE_H_

@@ -1,0 +1,228 @@
+#include "room_core.h"
+
+#include <gtest/gtest.h>
+
+#include "accord/proto/messages.h"
+
+namespace accord::server {
+namespace {
+
+struct Closed {
+  CloseCode code;
+  std::string reason;
+};
+
+class RecordingPeer : public Peer {
+ public:
+  RecordingPeer(uint64_t id, bool read_only = false, bool wants_saved = false) {
+    info_.id = id;
+    info_.read_only = read_only;
+    info_.wants_saved = wants_saved;
+  }
+  const PeerInfo& info() const override { return info_; }
+  void Send(std::shared_ptr<const std::string> message) override { sent.push_back(message); }
+  void Close(CloseCode code, std::string reason) override { closed.push_back({code, reason}); }
+
+  std::vector<proto::Message> Decoded() const {
+    std::vector<proto::Message> out;
+    for (const auto& m : sent) {
+      auto d =
+          proto::DecodeMessage(std::span(reinterpret_cast<const uint8_t*>(m->data()), m->size()));
+      EXPECT_TRUE(d.ok()) << d.status().ToString();
+      if (d.ok()) out.push_back(*d);
+    }
+    return out;
+  }
+  std::vector<std::shared_ptr<const std::string>> sent;
+  std::vector<Closed> closed;
+
+ private:
+  PeerInfo info_;
+};
+
+class RecordingPersister : public Persister {
+ public:
+  void Persist(std::vector<uint8_t> update, std::function<void(Status)> done) override {
+    updates.push_back(std::move(update));
+    pending.push_back(std::move(done));
+  }
+  void Complete(size_t i, Status s = Status::Ok()) { pending[i](std::move(s)); }
+  std::vector<std::vector<uint8_t>> updates;
+  std::vector<std::function<void(Status)>> pending;
+};
+
+std::span<const uint8_t> Bytes(const std::vector<uint8_t>& v) { return v; }
+
+// A v1 update that inserts `text` into root text "t" of a fresh client.
+std::vector<uint8_t> MakeUpdate(uint64_t client, const std::string& text) {
+  crdt::Doc d;
+  d.set_client_id(client);
+  auto t = d.GetText("t");
+  EXPECT_TRUE(t.ok());
+  EXPECT_TRUE(t->Insert(0, text).ok());
+  return *d.EncodeStateAsUpdate();
+}
+
+class RoomCoreTest : public ::testing::Test {
+ protected:
+  RoomCoreTest() : room_("doc", std::make_unique<crdt::Doc>(), limits_, metrics_, persister_, 0) {}
+  Limits limits_;
+  Metrics metrics_;
+  RecordingPersister persister_;
+  RoomCore room_;
+};
+
+TEST_F(RoomCoreTest, JoinSendsStep1AndSavedOnlyToPeersThatAskForIt) {
+  auto plain = std::make_shared<RecordingPeer>(1);
+  auto saved = std::make_shared<RecordingPeer>(2, false, true);
+  room_.Join(plain);
+  room_.Join(saved);
+  auto p = plain->Decoded();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].kind, proto::Message::Kind::kSyncStep1);
+  auto s = saved->Decoded();
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[1].kind, proto::Message::Kind::kSaved);
+}
+
+TEST_F(RoomCoreTest, Step1IsAnsweredWithTheMissingState) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  room_.Join(a);
+  auto update = MakeUpdate(7, "hello");
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(update)));
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(b);
+  room_.Receive(b, Bytes(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));
+  auto got = b->Decoded();
+  ASSERT_EQ(got.size(), 2u);
+  ASSERT_EQ(got[1].kind, proto::Message::Kind::kSyncStep2);
+  crdt::Doc replica;
+  ASSERT_TRUE(replica.ApplyUpdate(got[1].payload).ok());
+  EXPECT_EQ(replica.GetText("t")->ToString(), "hello");
+}
+
+TEST_F(RoomCoreTest, UpdatesAreRelayedToOthersAtOnceAndSavedAfterPersistInOrder) {
+  auto a = std::make_shared<RecordingPeer>(1, false, true);
+  auto b = std::make_shared<RecordingPeer>(2, false, true);
+  room_.Join(a);
+  room_.Join(b);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(8, "y"))));
+  ASSERT_EQ(persister_.updates.size(), 2u);
+  // b heard both updates before anything was durable; a heard nothing back.
+  auto bm = b->Decoded();
+  ASSERT_EQ(bm.size(), 4u);  // step1, saved(initial), update, update
+  EXPECT_EQ(bm[2].kind, proto::Message::Kind::kSyncUpdate);
+  EXPECT_EQ(a->sent.size(), 2u);
+  // The second commit finishing first must not claim the first is saved.
+  persister_.Complete(1);
+  EXPECT_EQ(b->sent.size(), 4u);
+  persister_.Complete(0);
+  bm = b->Decoded();
+  ASSERT_EQ(bm.size(), 5u);
+  ASSERT_EQ(bm[4].kind, proto::Message::Kind::kSaved);
+  EXPECT_EQ(bm[4].payload, room_.doc().EncodeStateVector());
+  EXPECT_EQ(room_.persists_in_flight(), 0u);
+}
+
+TEST_F(RoomCoreTest, ReadOnlyPeerUpdatesAreDeniedNeverAppliedOrStored) {
+  auto ro = std::make_shared<RecordingPeer>(1, true);
+  room_.Join(ro);
+  room_.Receive(ro, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "no"))));
+  EXPECT_TRUE(persister_.updates.empty());
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "");
+  auto got = ro->Decoded();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].kind, proto::Message::Kind::kPermissionDenied);
+  EXPECT_TRUE(ro->closed.empty());
+  // An empty step 2 (nothing to offer) is not an edit and is not denied.
+  room_.Receive(ro, Bytes(proto::EncodeSyncStep2(std::vector<uint8_t>{0, 0})));
+  EXPECT_EQ(ro->sent.size(), 2u);
+}
+
+TEST_F(RoomCoreTest, MalformedAndHostileMessagesCloseOnlyTheSender) {
+  auto bad = std::make_shared<RecordingPeer>(1);
+  auto good = std::make_shared<RecordingPeer>(2);
+  room_.Join(bad);
+  room_.Join(good);
+  room_.Receive(bad, Bytes(std::vector<uint8_t>{0x07}));  // unknown message type
+  ASSERT_EQ(bad->closed.size(), 1u);
+  EXPECT_EQ(bad->closed[0].code, CloseCode::kPolicy);
+  EXPECT_EQ(room_.peer_count(), 1u);
+
+  auto hostile = std::make_shared<RecordingPeer>(3);
+  room_.Join(hostile);
+  std::vector<uint8_t> garbage = {1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 4, 1};
+  room_.Receive(hostile, Bytes(proto::EncodeSyncUpdate(garbage)));
+  ASSERT_EQ(hostile->closed.size(), 1u);
+  EXPECT_EQ(hostile->closed[0].code, CloseCode::kPolicy);
+  EXPECT_TRUE(persister_.updates.empty());
+  EXPECT_EQ(metrics_.rejections_invalid_update.load(), 1u);
+
+  // The good peer still works.
+  room_.Receive(good, Bytes(proto::EncodeSyncUpdate(MakeUpdate(9, "ok"))));
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "ok");
+  EXPECT_TRUE(good->closed.empty());
+}
+
+TEST_F(RoomCoreTest, ClientsMayNotSendSaved) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  room_.Join(a);
+  room_.Receive(a, Bytes(proto::EncodeSaved(std::vector<uint8_t>{0})));
+  ASSERT_EQ(a->closed.size(), 1u);
+  EXPECT_EQ(a->closed[0].code, CloseCode::kPolicy);
+}
+
+TEST_F(RoomCoreTest, DocumentSizeLimitRefusesTheUpdateWithoutApplyingIt) {
+  limits_.max_document_bytes = 64;
+  auto a = std::make_shared<RecordingPeer>(1);
+  room_.Join(a);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, std::string(200, 'x')))));
+  ASSERT_EQ(a->closed.size(), 1u);
+  EXPECT_EQ(a->closed[0].code, CloseCode::kDocumentTooLarge);
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "");
+  EXPECT_TRUE(persister_.updates.empty());
+}
+
+TEST_F(RoomCoreTest, AwarenessIsRelayedToEveryoneAndRemovedOnLeave) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(a);
+  room_.Join(b);
+  // One client (id 5), clock 1, state {"user":"ann"}.
+  std::vector<uint8_t> update = {1, 5, 1};
+  std::string json = "{\"user\":\"ann\"}";
+  update.push_back(static_cast<uint8_t>(json.size()));
+  update.insert(update.end(), json.begin(), json.end());
+  room_.Receive(a, Bytes(proto::EncodeAwareness(update)));
+  EXPECT_EQ(a->Decoded().back().kind, proto::Message::Kind::kAwareness);
+  EXPECT_EQ(b->Decoded().back().kind, proto::Message::Kind::kAwareness);
+  // A late joiner hears the current states.
+  auto c = std::make_shared<RecordingPeer>(3);
+  room_.Join(c);
+  EXPECT_EQ(c->Decoded().back().kind, proto::Message::Kind::kAwareness);
+  size_t before = b->sent.size();
+  room_.Leave(1);
+  ASSERT_EQ(b->sent.size(), before + 1);
+  auto removal = proto::DecodeAwarenessUpdate(b->Decoded().back().payload);
+  ASSERT_TRUE(removal.ok());
+}
+
+TEST_F(RoomCoreTest, PersistFailureClosesEveryoneAndRefusesNewPeers) {
+  auto a = std::make_shared<RecordingPeer>(1, false, true);
+  room_.Join(a);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
+  size_t sent = a->sent.size();
+  persister_.Complete(0, Status::IOError("disk full"));
+  ASSERT_EQ(a->closed.size(), 1u);
+  EXPECT_EQ(a->closed[0].code, CloseCode::kInternal);
+  EXPECT_EQ(a->sent.size(), sent);  // no "saved"
+  EXPECT_TRUE(room_.failed());
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(b);
+  ASSERT_EQ(b->closed.size(), 1u);
+  EXPECT_EQ(room_.peer_count(), 0u);
+}
+
+}  // namespace
+}  // namespace accord::server
