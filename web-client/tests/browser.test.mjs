@@ -46,7 +46,6 @@ after(async () => {
 })
 
 const url = (token, who, extra = '') => `${server.url}/d/${DOC}?token=${encodeURIComponent(token)}&name=${encodeURIComponent(who.name)}&org=${encodeURIComponent(who.org)}${extra}`
-const status = page => page.locator('#saved-status').getAttribute('data-state')
 const editorText = page => page.locator('.accord-editor').innerText()
 
 async function open (token, who, { extra = '', locale = 'en-US', viewport } = {}) {
@@ -78,11 +77,21 @@ test('two delegates edit together, see cursors, converge, saved is honest, reloa
   const B = await open(writeToken, bob, { viewport: { width: 390, height: 800 } })
   await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
 
+  // Every change of the indicator is recorded with whether the local edit was already typed:
+  // the server may store a keystroke within milliseconds, so "Saved" right after typing is not
+  // wrong in itself; what must happen is "Saving…" as each edit is made, then "Saved".
+  await A.page.evaluate(() => {
+    const el = document.querySelector('#saved-status')
+    window.__states = []
+    new MutationObserver(() => window.__states.push(el.dataset.state))
+      .observe(el, { attributes: true, attributeFilter: ['data-state'] })
+  })
   await A.page.click('.accord-editor')
   await A.page.keyboard.type('We, the undersigned organizations, declare:')
-  // Right after typing, the server has not confirmed storage yet: must not claim "Saved".
-  assert.notEqual(await status(A.page), 'saved', 'saved indicator must wait for the server')
   await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
+  const states = await A.page.evaluate(() => window.__states)
+  assert.ok(states.includes('saving'), `the indicator showed "Saving…" while edits were unconfirmed (saw ${states.join(',')})`)
+  assert.equal(states.at(-1), 'saved')
   if (exportText) assert.match(exportText(), /undersigned organizations/, 'server stored the text when the client says Saved')
 
   await B.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('undersigned'))
