@@ -21,19 +21,8 @@ class DsDecoderV2 final : public UpdateDecoder {
   bool RestEmpty() const override { return !rest_.HasContent(); }
 
   void ResetDsCurVal() override { ds_cur_val_ = 0; }
-  uint64_t ReadDsClock() override {
-    ds_cur_val_ += rest_.ReadVarUint();
-    return ds_cur_val_;
-  }
-  uint64_t ReadDsLen() override {
-    // The stored value is len - 1; the maximum would wrap to an empty range, which no encoder
-    // can write back (found by delete_set_fuzzer).
-    uint64_t stored = rest_.ReadVarUint();
-    if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
-    uint64_t len = stored + 1;
-    ds_cur_val_ += len;
-    return len;
-  }
+  uint64_t ReadDsClock() override { return ReadDsClockV2(rest_, ds_cur_val_); }
+  uint64_t ReadDsLen() override { return ReadDsLenV2(rest_, ds_cur_val_); }
 
   Id ReadLeftId() override { Unsupported(); }
   Id ReadRightId() override { Unsupported(); }

@@ -191,6 +191,22 @@ class UpdateDecoderV1 final : public UpdateDecoder {
   Lib0Decoder rest_;
 };
 
+// The v2 delete-set fields, shared by the update decoder and the bare delete-set decoder: clocks
+// are deltas from the running value `cur`; lengths are stored minus one.
+inline uint64_t ReadDsClockV2(Lib0Decoder& rest, uint64_t& cur) {
+  cur += rest.ReadVarUint();
+  return cur;
+}
+inline uint64_t ReadDsLenV2(Lib0Decoder& rest, uint64_t& cur) {
+  // The maximum stored value would wrap to an empty range, which no encoder can write back
+  // (found by delete_set_fuzzer).
+  uint64_t stored = rest.ReadVarUint();
+  if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
+  uint64_t len = stored + 1;
+  cur += len;
+  return len;
+}
+
 class UpdateDecoderV2 final : public UpdateDecoder {
  public:
   // Member initialisers run in declaration order, which is the column order on the wire.
@@ -212,19 +228,8 @@ class UpdateDecoderV2 final : public UpdateDecoder {
   bool RestEmpty() const override { return !rest_.HasContent(); }
 
   void ResetDsCurVal() override { ds_cur_val_ = 0; }
-  uint64_t ReadDsClock() override {
-    ds_cur_val_ += rest_.ReadVarUint();
-    return ds_cur_val_;
-  }
-  uint64_t ReadDsLen() override {
-    // The stored value is len - 1; the maximum would wrap to an empty range, which no encoder
-    // can write back (found by delete_set_fuzzer).
-    uint64_t stored = rest_.ReadVarUint();
-    if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
-    uint64_t len = stored + 1;
-    ds_cur_val_ += len;
-    return len;
-  }
+  uint64_t ReadDsClock() override { return ReadDsClockV2(rest_, ds_cur_val_); }
+  uint64_t ReadDsLen() override { return ReadDsLenV2(rest_, ds_cur_val_); }
 
   Id ReadLeftId() override {
     uint64_t client = client_.Read();
