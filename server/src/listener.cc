@@ -19,10 +19,10 @@ boost::system::error_code Listener::Bind(const tcp::endpoint& endpoint) {
   acceptor_.bind(endpoint, ec);
   if (ec) return ec;
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return ec;
+  port_ = acceptor_.local_endpoint(ec).port();
   return ec;
 }
-
-unsigned short Listener::port() const { return acceptor_.local_endpoint().port(); }
 
 void Listener::Start() { DoAccept(); }
 

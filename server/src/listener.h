@@ -18,7 +18,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   // Opens, binds and listens; the error explains a failure (e.g. the port is taken).
   boost::system::error_code Bind(const boost::asio::ip::tcp::endpoint& endpoint);
-  unsigned short port() const;
+  // The bound port (the one the OS chose for port 0); still answers after Stop().
+  unsigned short port() const { return port_; }
   void Start();
   void Stop();
 
@@ -29,6 +30,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<SharedState> state_;
+  unsigned short port_ = 0;
 };
 
 }  // namespace accord::server

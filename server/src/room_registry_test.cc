@@ -1,0 +1,314 @@
+#include "room_registry.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "accord/crdt/doc.h"
+#include "accord/proto/messages.h"
+#include "commit_queue.h"
+#include "document_store.h"
+#include "room.h"
+#include "room_test_support.h"
+
+namespace accord::server {
+namespace {
+
+using test_support::GatedStore;
+using test_support::kWait;
+using test_support::MakeUpdate;
+using test_support::TestPeer;
+using test_support::TextOf;
+using test_support::WaitUntil;
+
+// The text of the room's document, as a new peer that syncs from nothing sees it.
+std::string RoomText(Room& room, uint64_t peer_id) {
+  auto peer = std::make_shared<TestPeer>(peer_id);
+  const size_t users_before = room.users().fetch_add(1);  // what Acquire does for a connection
+  room.Join(peer);
+  room.Receive(peer, [] {
+    auto m = proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector());
+    return std::string(m.begin(), m.end());
+  }());
+  auto step2 = peer->WaitMessage(1);
+  room.Leave(peer_id);
+  // Leave runs on the room's strand; callers count users after it.
+  EXPECT_TRUE(WaitUntil([&] { return room.users().load() == users_before; }));
+  if (!step2 || step2->kind != proto::Message::Kind::kSyncStep2) {
+    ADD_FAILURE() << "no sync step 2";
+    return "";
+  }
+  return TextOf(step2->payload);
+}
+
+class RoomRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("accord-registry-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = OpenSqliteDocumentStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    inner_ = std::move(*s);
+    store_ = std::make_unique<GatedStore>(*inner_);
+    limits_.commit_interval = std::chrono::milliseconds(1);
+  }
+  // Starts the commit thread, the registry and two event-loop threads (after the test has set
+  // its limits).
+  void Start() {
+    commits_ = std::make_unique<CommitQueue>(*store_, limits_, metrics_);
+    commits_->Start();
+    registry_ = std::make_unique<RoomRegistry>(ioc_, limits_, metrics_, *store_, *commits_);
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+  void TearDown() override {
+    store_->OpenLoadGate();
+    if (commits_) commits_->Stop();
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    if (registry_) registry_->ReleaseAllAfterShutdown();
+    registry_.reset();
+    commits_.reset();
+    store_.reset();
+    inner_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::shared_ptr<Room> Acquire(const std::string& name) {
+    auto r = registry_->Acquire(name);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : nullptr;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<DocumentStore> inner_;
+  std::unique_ptr<GatedStore> store_;
+  Limits limits_;
+  Metrics metrics_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      ioc_.get_executor()};
+  std::unique_ptr<CommitQueue> commits_;
+  std::unique_ptr<RoomRegistry> registry_;
+  std::vector<std::thread> threads_;
+};
+
+TEST_F(RoomRegistryTest, AcquireLoadsTheStoredDocumentAndCountsTheCaller) {
+  ASSERT_TRUE(
+      inner_->AppendBatch(std::vector<PendingUpdate>{{"doc", MakeUpdate(5, "stored")}}).ok());
+  Start();
+  auto room = Acquire("doc");
+  ASSERT_TRUE(room);
+  EXPECT_EQ(room->name(), "doc");
+  EXPECT_EQ(room->users().load(), 1u);
+  EXPECT_EQ(registry_->size(), 1u);
+  EXPECT_EQ(RoomText(*room, 1), "stored");
+
+  auto again = Acquire("doc");
+  EXPECT_EQ(again, room);
+  EXPECT_EQ(room->users().load(), 2u);
+  EXPECT_EQ(store_->loads(), 1);
+
+  auto other = Acquire("other");
+  ASSERT_TRUE(other);
+  EXPECT_NE(other, room);
+  EXPECT_EQ(registry_->size(), 2u);
+  EXPECT_EQ(RoomText(*other, 2), "");
+}
+
+TEST_F(RoomRegistryTest, ConcurrentAcquirersShareOneLoad) {
+  Start();
+  store_->CloseLoadGate();
+  constexpr int kThreads = 8;
+  std::vector<std::shared_ptr<Room>> rooms(kThreads);
+  std::vector<std::thread> acquirers;
+  for (int i = 0; i < kThreads; ++i) {
+    acquirers.emplace_back([this, &rooms, i] { rooms[i] = Acquire("doc"); });
+  }
+  // The first load is held while the others arrive; they must wait for it, not load again.
+  ASSERT_TRUE(store_->WaitForLoads(1));
+  store_->OpenLoadGate();
+  for (auto& t : acquirers) t.join();
+  ASSERT_TRUE(rooms[0]);
+  for (const auto& r : rooms) EXPECT_EQ(r, rooms[0]);
+  EXPECT_EQ(store_->loads(), 1);
+  EXPECT_EQ(rooms[0]->users().load(), static_cast<size_t>(kThreads));
+  EXPECT_EQ(registry_->size(), 1u);
+}
+
+TEST_F(RoomRegistryTest, ALoadOfOneDocumentDoesNotHoldUpAnother) {
+  Start();
+  store_->CloseLoadGate();
+  std::shared_ptr<Room> slow;
+  std::thread loader([&] { slow = Acquire("slow"); });
+  ASSERT_TRUE(store_->WaitForLoads(1));
+  // "slow" is still loading (its load is held at the gate); "fast" must not wait for it. Its
+  // own load passes the gate only once opened, so open it from here after "fast" has started.
+  std::shared_ptr<Room> fast;
+  std::thread other([&] { fast = Acquire("fast"); });
+  ASSERT_TRUE(store_->WaitForLoads(2));  // two loads in progress at once
+  store_->OpenLoadGate();
+  loader.join();
+  other.join();
+  ASSERT_TRUE(slow && fast);
+  EXPECT_NE(slow, fast);
+  EXPECT_EQ(registry_->size(), 2u);
+}
+
+TEST_F(RoomRegistryTest, AnIdleRoomIsUnloadedAndTheNextAcquireReloadsIt) {
+  limits_.room_idle_unload = std::chrono::milliseconds(1);
+  Start();
+  auto room = Acquire("doc");
+  ASSERT_TRUE(room);
+  auto peer = std::make_shared<TestPeer>(1);
+  room->Join(peer);
+  std::string update;
+  {
+    auto m = proto::EncodeSyncUpdate(MakeUpdate(9, "kept"));
+    update.assign(m.begin(), m.end());
+  }
+  room->Receive(peer, update);
+  room->Leave(1);
+  ASSERT_TRUE(WaitUntil([&] { return registry_->size() == 0; }));
+  EXPECT_EQ(room->users().load(), 0u);
+
+  // The update was stored before the room went, and the reload sees it.
+  auto reloaded = Acquire("doc");
+  ASSERT_TRUE(reloaded);
+  EXPECT_NE(reloaded, room);
+  EXPECT_EQ(store_->loads(), 2);
+  EXPECT_EQ(RoomText(*reloaded, 2), "kept");
+}
+
+TEST_F(RoomRegistryTest, UnloadKeepsARoomSomebodyUses) {
+  Start();
+  auto room = Acquire("doc");
+  ASSERT_TRUE(room);
+  registry_->Unload(room);  // one user: stays
+  EXPECT_EQ(registry_->size(), 1u);
+  EXPECT_EQ(Acquire("doc"), room);
+  EXPECT_EQ(store_->loads(), 1);
+
+  room->users().store(0);
+  registry_->Unload(room);
+  EXPECT_EQ(registry_->size(), 0u);
+}
+
+TEST_F(RoomRegistryTest, UnloadOfAStaleRoomLeavesItsReplacementAlone) {
+  Start();
+  auto first = Acquire("doc");
+  ASSERT_TRUE(first);
+  first->users().store(0);
+  registry_->Unload(first);
+  auto second = Acquire("doc");
+  ASSERT_TRUE(second);
+  ASSERT_NE(first, second);
+  second->users().store(0);
+  registry_->Unload(first);  // a late idle timer of the old room
+  EXPECT_EQ(registry_->size(), 1u);
+}
+
+TEST_F(RoomRegistryTest, ACorruptDocumentIsRefusedAndItsRowsAreLeftAlone) {
+  const std::vector<uint8_t> good = MakeUpdate(3, "fine");
+  const std::vector<uint8_t> garbage = {0xff, 0xfe, 0x07, 0x00, 0x42, 0x13};
+  ASSERT_TRUE(
+      inner_->AppendBatch(std::vector<PendingUpdate>{{"bad", good}, {"bad", garbage}}).ok());
+  auto before = inner_->Load("bad");
+  ASSERT_TRUE(before.ok());
+  Start();
+
+  auto r = registry_->Acquire("bad");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("bad"), std::string::npos) << r.status().ToString();
+  EXPECT_EQ(registry_->size(), 0u);
+  // Refused again (not remembered as an empty document), and nothing was rewritten.
+  EXPECT_FALSE(registry_->Acquire("bad").ok());
+  EXPECT_EQ(store_->loads(), 2);
+  commits_->Flush();
+  auto after = inner_->Load("bad");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->snapshot, before->snapshot);
+  EXPECT_EQ(after->updates, before->updates);
+  EXPECT_EQ(after->last_seq, before->last_seq);
+  ASSERT_EQ(after->updates.size(), 2u);
+  EXPECT_EQ(after->updates[1], garbage);
+
+  // Other documents are served as usual.
+  EXPECT_TRUE(Acquire("good"));
+}
+
+TEST_F(RoomRegistryTest, ACorruptSnapshotIsRefusedAndKept) {
+  const std::vector<uint8_t> garbage = {0x01, 0x05, 0xff, 0xff, 0xff};
+  ASSERT_TRUE(inner_->Compact("bad", garbage, 0).ok());
+  Start();
+  auto r = registry_->Acquire("bad");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << r.status().ToString();
+  auto after = inner_->Load("bad");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->snapshot, garbage);
+}
+
+TEST_F(RoomRegistryTest, CloseAllClosesEveryPeerAndRefusesNewAcquires) {
+  Start();
+  auto a = Acquire("a");
+  auto b = Acquire("b");
+  ASSERT_TRUE(a && b);
+  auto pa = std::make_shared<TestPeer>(1);
+  auto pb = std::make_shared<TestPeer>(2);
+  a->Join(pa);
+  b->Join(pb);
+  registry_->CloseAll(CloseCode::kGoingAway, "bye");
+  EXPECT_EQ(pa->WaitClose(), CloseCode::kGoingAway);
+  EXPECT_EQ(pb->WaitClose(), CloseCode::kGoingAway);
+  auto r = registry_->Acquire("a");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnavailable);
+}
+
+TEST_F(RoomRegistryTest, ALoadThatFinishesAfterCloseAllIsRefused) {
+  Start();
+  store_->CloseLoadGate();
+  std::optional<Status> status;
+  std::thread loader([&] {
+    auto r = registry_->Acquire("doc");
+    status = r.ok() ? Status::Ok() : r.status();
+  });
+  ASSERT_TRUE(store_->WaitForLoads(1));
+  registry_->CloseAll(CloseCode::kGoingAway, "bye");
+  store_->OpenLoadGate();
+  loader.join();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->code(), Status::Code::kUnavailable);
+  EXPECT_EQ(registry_->size(), 0u);
+}
+
+TEST_F(RoomRegistryTest, ReleaseAllAfterShutdownDropsEveryRoom) {
+  Start();
+  auto room = Acquire("doc");
+  ASSERT_TRUE(room);
+  auto peer = std::make_shared<TestPeer>(1);
+  room->Join(peer);
+  ASSERT_TRUE(peer->WaitMessage(0));  // joined
+  work_.reset();
+  ioc_.stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  registry_->ReleaseAllAfterShutdown();
+  EXPECT_EQ(registry_->size(), 0u);
+  EXPECT_FALSE(registry_->Acquire("doc").ok());
+  // The room no longer holds the peer: ours is the only reference.
+  EXPECT_EQ(peer.use_count(), 1);
+}
+
+}  // namespace
+}  // namespace accord::server

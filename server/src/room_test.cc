@@ -1,0 +1,284 @@
+#include "room.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "accord/crdt/doc.h"
+#include "accord/proto/messages.h"
+#include "commit_queue.h"
+#include "document_store.h"
+#include "room_registry.h"
+#include "room_test_support.h"
+
+namespace accord::server {
+namespace {
+
+using test_support::GatedStore;
+using test_support::kWait;
+using test_support::MakeUpdate;
+using test_support::TestPeer;
+using test_support::TextOf;
+using test_support::WaitUntil;
+
+std::string Frame(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+class RoomTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("accord-room-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = OpenSqliteDocumentStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    inner_ = std::move(*s);
+    store_ = std::make_unique<GatedStore>(*inner_);
+    limits_.commit_interval = std::chrono::milliseconds(1);
+  }
+  // Starts the commit thread, the registry and two event-loop threads, after the test has set
+  // its limits.
+  void Start() {
+    commits_ = std::make_unique<CommitQueue>(*store_, limits_, metrics_);
+    commits_->Start();
+    registry_ = std::make_unique<RoomRegistry>(ioc_, limits_, metrics_, *store_, *commits_);
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+  void StopLoop() {
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  void TearDown() override {
+    store_->OpenGate();
+    if (commits_) commits_->Stop();
+    StopLoop();
+    if (registry_) registry_->ReleaseAllAfterShutdown();
+    registry_.reset();
+    commits_.reset();
+    store_.reset();
+    inner_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // A room made directly (not through the registry, which then never holds it).
+  std::shared_ptr<Room> MakeRoom(const std::string& name) {
+    auto room = std::make_shared<Room>(ioc_, name, std::make_unique<crdt::Doc>(), 0, limits_,
+                                       metrics_, *commits_, *registry_);
+    return room;
+  }
+  std::vector<std::vector<uint8_t>> StoredUpdates(std::string_view name) {
+    auto d = inner_->Load(name);
+    EXPECT_TRUE(d.ok());
+    return d.ok() ? d->updates : std::vector<std::vector<uint8_t>>{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<DocumentStore> inner_;
+  std::unique_ptr<GatedStore> store_;
+  Limits limits_;
+  Metrics metrics_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      ioc_.get_executor()};
+  std::unique_ptr<CommitQueue> commits_;
+  std::unique_ptr<RoomRegistry> registry_;
+  std::vector<std::thread> threads_;
+};
+
+using Kind = proto::Message::Kind;
+
+TEST_F(RoomTest, AnUpdateIsRelayedStoredAndThenReportedSaved) {
+  Start();
+  auto room = MakeRoom("doc");
+  auto a = std::make_shared<TestPeer>(1);
+  auto b = std::make_shared<TestPeer>(2, /*wants_saved=*/true);
+  room->Join(a);
+  room->Join(b);
+  const auto update = MakeUpdate(7, "hello");
+  room->Receive(a, Frame(proto::EncodeSyncUpdate(update)));
+
+  // b: step 1, the initial saved, the relayed update, then saved covering it.
+  auto got = b->WaitMessages(4);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0].kind, Kind::kSyncStep1);
+  EXPECT_EQ(got[1].kind, Kind::kSaved);
+  EXPECT_EQ(got[1].payload, crdt::Doc().EncodeStateVector());
+  ASSERT_EQ(got[2].kind, Kind::kSyncUpdate);
+  EXPECT_EQ(TextOf(got[2].payload), "hello");
+  ASSERT_EQ(got[3].kind, Kind::kSaved);
+  crdt::Doc expected;
+  ASSERT_TRUE(expected.ApplyUpdate(update).ok());
+  EXPECT_EQ(got[3].payload, expected.EncodeStateVector());
+
+  // "saved" means stored: the row is there.
+  auto rows = StoredUpdates("doc");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(TextOf(rows[0]), "hello");
+  // The sender hears neither its own update nor "saved" (it did not ask).
+  EXPECT_EQ(a->Messages().size(), 1u);
+}
+
+TEST_F(RoomTest, MessagesFromManyThreadsAreAppliedOneAtATime) {
+  Start();
+  auto room = MakeRoom("doc");
+  auto watcher = std::make_shared<TestPeer>(100);
+  room->Join(watcher);
+  constexpr int kThreads = 4, kPerThread = 25;
+  std::vector<std::shared_ptr<TestPeer>> writers;
+  for (int i = 0; i < kThreads; ++i) {
+    writers.push_back(std::make_shared<TestPeer>(i + 1));
+    room->Join(writers.back());
+  }
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < kPerThread; ++j) {
+        room->Receive(writers[i],
+                      Frame(proto::EncodeSyncUpdate(MakeUpdate(1000 + i * kPerThread + j, "x"))));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto got = watcher->WaitMessages(1 + kThreads * kPerThread);
+  ASSERT_EQ(got.size(), 1u + kThreads * kPerThread);
+  crdt::Doc replica;
+  for (size_t i = 1; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].kind, Kind::kSyncUpdate);
+    ASSERT_TRUE(replica.ApplyUpdate(got[i].payload).ok());
+  }
+  EXPECT_EQ(replica.GetText("t")->Length(), static_cast<uint64_t>(kThreads * kPerThread));
+  commits_->Flush();
+  EXPECT_EQ(StoredUpdates("doc").size(), static_cast<size_t>(kThreads * kPerThread));
+}
+
+TEST_F(RoomTest, Step1IsAnsweredOnTheStrandWithWhatTheClientLacks) {
+  Start();
+  auto room = MakeRoom("doc");
+  auto a = std::make_shared<TestPeer>(1);
+  room->Join(a);
+  room->Receive(a, Frame(proto::EncodeSyncUpdate(MakeUpdate(7, "abc"))));
+  auto b = std::make_shared<TestPeer>(2);
+  room->Join(b);
+  room->Receive(b, Frame(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));
+  auto got = b->WaitMessages(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].kind, Kind::kSyncStep1);
+  ASSERT_EQ(got[1].kind, Kind::kSyncStep2);
+  EXPECT_EQ(TextOf(got[1].payload), "abc");
+}
+
+TEST_F(RoomTest, CloseAllClosesEveryPeer) {
+  Start();
+  auto room = MakeRoom("doc");
+  auto a = std::make_shared<TestPeer>(1);
+  auto b = std::make_shared<TestPeer>(2);
+  room->Join(a);
+  room->Join(b);
+  room->CloseAll(CloseCode::kGoingAway, "bye");
+  EXPECT_EQ(a->WaitClose(), CloseCode::kGoingAway);
+  EXPECT_EQ(b->WaitClose(), CloseCode::kGoingAway);
+}
+
+TEST_F(RoomTest, AFailedStoreClosesEveryoneWith1011AndUnloadsAtOnce) {
+  limits_.room_idle_unload = std::chrono::hours(1);  // the failure must not wait for this
+  Start();
+  store_->fail_appends = true;
+  auto acquired = registry_->Acquire("doc");
+  ASSERT_TRUE(acquired.ok());
+  auto room = *acquired;
+  auto a = std::make_shared<TestPeer>(1, /*wants_saved=*/true);
+  room->Join(a);
+  room->Receive(a, Frame(proto::EncodeSyncUpdate(MakeUpdate(7, "lost"))));
+  EXPECT_EQ(a->WaitClose(), CloseCode::kInternal);
+  // Never claimed saved: only the initial "saved" arrived.
+  int saved = 0;
+  for (const auto& m : a->Messages()) saved += m.kind == Kind::kSaved;
+  EXPECT_EQ(saved, 1);
+  room->Leave(1);  // what the closed session does
+  ASSERT_TRUE(WaitUntil([&] { return registry_->size() == 0; }));
+
+  // The next connection gets a fresh room, loaded from what is really stored.
+  store_->fail_appends = false;
+  auto reloaded = registry_->Acquire("doc");
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_NE(*reloaded, room);
+  EXPECT_TRUE(StoredUpdates("doc").empty());
+}
+
+TEST_F(RoomTest, AFailedRoomRefusesNewPeersUntilReloaded) {
+  limits_.room_idle_unload = std::chrono::hours(1);
+  Start();
+  store_->fail_appends = true;
+  auto room = MakeRoom("doc");
+  room->users().fetch_add(1);  // someone stays, so the room is not unloaded
+  auto a = std::make_shared<TestPeer>(1);
+  room->Join(a);
+  room->Receive(a, Frame(proto::EncodeSyncUpdate(MakeUpdate(7, "lost"))));
+  ASSERT_EQ(a->WaitClose(), CloseCode::kInternal);
+  auto b = std::make_shared<TestPeer>(2);
+  room->Join(b);
+  EXPECT_EQ(b->WaitClose(), CloseCode::kInternal);
+  EXPECT_TRUE(b->Messages().empty());
+}
+
+TEST_F(RoomTest, AnIdleRoomWaitsForItsUpdatesToBeStoredBeforeUnloading) {
+  limits_.room_idle_unload = std::chrono::milliseconds(1);
+  Start();
+  store_->CloseGate();
+  auto acquired = registry_->Acquire("doc");
+  ASSERT_TRUE(acquired.ok());
+  auto room = *acquired;
+  auto a = std::make_shared<TestPeer>(1);
+  room->Join(a);
+  room->Receive(a, Frame(proto::EncodeSyncUpdate(MakeUpdate(7, "kept"))));
+  room->Leave(1);
+  ASSERT_TRUE(store_->WaitForAppends(1));
+  ASSERT_TRUE(WaitUntil([&] { return room->users().load() == 0; }));
+  // The idle delay is long past; an unload now would let a reload miss the update.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(registry_->size(), 1u);
+  store_->OpenGate();
+  ASSERT_TRUE(WaitUntil([&] { return registry_->size() == 0; }));
+  ASSERT_EQ(StoredUpdates("doc").size(), 1u);
+}
+
+TEST_F(RoomTest, AStoreCompletionAfterTheRoomIsGoneIsHarmless) {
+  Start();
+  store_->CloseGate();
+  auto room = MakeRoom("doc");
+  auto a = std::make_shared<TestPeer>(1);
+  room->Join(a);
+  room->Receive(a, Frame(proto::EncodeSyncUpdate(MakeUpdate(7, "late"))));
+  ASSERT_TRUE(store_->WaitForAppends(1));
+  room->CloseAll(CloseCode::kGoingAway, "bye");  // drops the room's reference to the peer
+  ASSERT_TRUE(a->WaitClose());
+  std::weak_ptr<Room> weak = room;
+  room.reset();
+  ASSERT_TRUE(WaitUntil([&] { return weak.expired(); }));
+  store_->OpenGate();
+  commits_->Flush();
+  EXPECT_EQ(StoredUpdates("doc").size(), 1u);
+}
+
+TEST_F(RoomTest, DropPeersAfterShutdownReleasesThePeers) {
+  Start();
+  auto room = MakeRoom("doc");
+  auto a = std::make_shared<TestPeer>(1);
+  room->Join(a);
+  ASSERT_EQ(a->WaitMessages(1).size(), 1u);
+  StopLoop();
+  EXPECT_GT(a.use_count(), 1);  // the room holds it
+  room->DropPeersAfterShutdown();
+  EXPECT_EQ(a.use_count(), 1);
+}
+
+}  // namespace
+}  // namespace accord::server
