@@ -48,58 +48,7 @@ std::string RoomText(Room& room, uint64_t peer_id) {
   return TextOf(step2->payload);
 }
 
-class RoomRegistryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-registry-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteDocumentStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    inner_ = std::move(*s);
-    store_ = std::make_unique<GatedStore>(*inner_);
-    limits_.commit_interval = std::chrono::milliseconds(1);
-  }
-  // Starts the commit thread, the registry and two event-loop threads (after the test has set
-  // its limits).
-  void Start() {
-    commits_ = std::make_unique<CommitQueue>(*store_, limits_, metrics_);
-    commits_->Start();
-    registry_ = std::make_unique<RoomRegistry>(ioc_, limits_, metrics_, *store_, *commits_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
-  }
-  void TearDown() override {
-    store_->OpenLoadGate();
-    if (commits_) commits_->Stop();
-    work_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-    if (registry_) registry_->ReleaseAllAfterShutdown();
-    registry_.reset();
-    commits_.reset();
-    store_.reset();
-    inner_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::shared_ptr<Room> Acquire(const std::string& name) {
-    auto r = registry_->Acquire(name);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : nullptr;
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<DocumentStore> inner_;
-  std::unique_ptr<GatedStore> store_;
-  Limits limits_;
-  Metrics metrics_;
-  boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
-      ioc_.get_executor()};
-  std::unique_ptr<CommitQueue> commits_;
-  std::unique_ptr<RoomRegistry> registry_;
-  std::vector<std::thread> threads_;
-};
+class RoomRegistryTest : public test_support::RoomFixture {};
 
 TEST_F(RoomRegistryTest, AcquireLoadsTheStoredDocumentAndCountsTheCaller) {
   ASSERT_TRUE(

@@ -30,67 +30,13 @@ using test_support::WaitUntil;
 
 std::string Frame(const std::vector<uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
 
-class RoomTest : public ::testing::Test {
+class RoomTest : public test_support::RoomFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-room-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteDocumentStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    inner_ = std::move(*s);
-    store_ = std::make_unique<GatedStore>(*inner_);
-    limits_.commit_interval = std::chrono::milliseconds(1);
-  }
-  // Starts the commit thread, the registry and two event-loop threads, after the test has set
-  // its limits.
-  void Start() {
-    commits_ = std::make_unique<CommitQueue>(*store_, limits_, metrics_);
-    commits_->Start();
-    registry_ = std::make_unique<RoomRegistry>(ioc_, limits_, metrics_, *store_, *commits_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
-  }
-  void StopLoop() {
-    work_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-    threads_.clear();
-  }
-  void TearDown() override {
-    store_->OpenGate();
-    if (commits_) commits_->Stop();
-    StopLoop();
-    if (registry_) registry_->ReleaseAllAfterShutdown();
-    registry_.reset();
-    commits_.reset();
-    store_.reset();
-    inner_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   // A room made directly (not through the registry, which then never holds it).
   std::shared_ptr<Room> MakeRoom(const std::string& name) {
-    auto room = std::make_shared<Room>(ioc_, name, std::make_unique<crdt::Doc>(), 0, limits_,
-                                       metrics_, *commits_, *registry_);
-    return room;
+    return std::make_shared<Room>(ioc_, name, std::make_unique<crdt::Doc>(), 0, limits_, metrics_,
+                                  *commits_, *registry_);
   }
-  std::vector<std::vector<uint8_t>> StoredUpdates(std::string_view name) {
-    auto d = inner_->Load(name);
-    EXPECT_TRUE(d.ok());
-    return d.ok() ? d->updates : std::vector<std::vector<uint8_t>>{};
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<DocumentStore> inner_;
-  std::unique_ptr<GatedStore> store_;
-  Limits limits_;
-  Metrics metrics_;
-  boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
-      ioc_.get_executor()};
-  std::unique_ptr<CommitQueue> commits_;
-  std::unique_ptr<RoomRegistry> registry_;
-  std::vector<std::thread> threads_;
 };
 
 using Kind = proto::Message::Kind;

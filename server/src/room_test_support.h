@@ -18,10 +18,18 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
 #include "accord/crdt/doc.h"
 #include "accord/proto/messages.h"
+#include "commit_queue.h"
 #include "document_store.h"
 #include "peer.h"
+#include "room.h"
+#include "room_registry.h"
 
 namespace accord::server::test_support {
 
@@ -166,6 +174,75 @@ inline bool WaitUntil(const std::function<bool()>& condition) {
   }
   return true;
 }
+
+// A fresh directory under the system's temp dir, named after the running test.
+inline std::filesystem::path FreshTestDir(const std::string& prefix) {
+  auto dir = std::filesystem::temp_directory_path() /
+             (prefix + "-" + std::to_string(getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// A real SQLite store behind a GatedStore, a commit queue, a registry and two event-loop threads.
+class RoomFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = FreshTestDir("accord-room-test");
+    auto s = OpenSqliteDocumentStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    inner_ = std::move(*s);
+    store_ = std::make_unique<GatedStore>(*inner_);
+    limits_.commit_interval = std::chrono::milliseconds(1);
+  }
+  // Starts the commit thread, the registry and the event loop, after the test set its limits.
+  void Start() {
+    commits_ = std::make_unique<CommitQueue>(*store_, limits_, metrics_);
+    commits_->Start();
+    registry_ = std::make_unique<RoomRegistry>(ioc_, limits_, metrics_, *store_, *commits_);
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+  void StopLoop() {
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  void TearDown() override {
+    store_->OpenGate();
+    store_->OpenLoadGate();
+    if (commits_) commits_->Stop();
+    StopLoop();
+    if (registry_) registry_->ReleaseAllAfterShutdown();
+    registry_.reset();
+    commits_.reset();
+    store_.reset();
+    inner_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::shared_ptr<Room> Acquire(const std::string& name) {
+    auto r = registry_->Acquire(name);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : nullptr;
+  }
+  std::vector<std::vector<uint8_t>> StoredUpdates(std::string_view name) {
+    auto d = inner_->Load(name);
+    EXPECT_TRUE(d.ok());
+    return d.ok() ? d->updates : std::vector<std::vector<uint8_t>>{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<DocumentStore> inner_;
+  std::unique_ptr<GatedStore> store_;
+  Limits limits_;
+  Metrics metrics_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      ioc_.get_executor()};
+  std::unique_ptr<CommitQueue> commits_;
+  std::unique_ptr<RoomRegistry> registry_;
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace accord::server::test_support
 
