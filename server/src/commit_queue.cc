@@ -40,6 +40,12 @@ struct CommitQueue::Impl {
     Clock::time_point appended;
   };
 
+  struct CompactionJob {
+    std::string name;
+    std::vector<uint8_t> snapshot;
+    int64_t up_to_seq = 0;
+  };
+
   Impl(DocumentStore& s, const Limits& l, Metrics& m, CompactionPolicy c)
       : store(s), limits(l), metrics(m), compaction(c) {}
 
@@ -52,6 +58,8 @@ struct CommitQueue::Impl {
   // Takes the whole queue and commits it. Called with commit_mu held.
   void CommitQueued();
   void Commit(std::deque<Entry> batch);
+  // Runs the compactions handed to CompactLater. Called with commit_mu held.
+  void RunQueuedCompactions();
   void MaybeCompact(const std::vector<PendingUpdate>& batch);
   Status CompactDocument(const std::string& name);
 
@@ -64,9 +72,10 @@ struct CommitQueue::Impl {
   // Flush/Stop when no thread runs), so batches reach the store in append order.
   std::mutex commit_mu;
   mutable std::mutex mu;
-  std::condition_variable work_cv;  // the commit thread waits for work
-  std::condition_variable done_cv;  // Flush waits for completions
-  std::deque<Entry> queue;          // appended, not yet taken by a commit
+  std::condition_variable work_cv;        // the commit thread waits for work
+  std::condition_variable done_cv;        // Flush waits for completions
+  std::deque<Entry> queue;                // appended, not yet taken by a commit
+  std::deque<CompactionJob> compactions;  // from CompactLater, not yet run
   size_t queued_bytes = 0;
   uint64_t appended = 0;      // entries ever queued
   uint64_t completed = 0;     // entries whose done has run
@@ -83,14 +92,17 @@ struct CommitQueue::Impl {
 void CommitQueue::Impl::Run() {
   std::unique_lock lock(mu);
   for (;;) {
-    work_cv.wait(lock, [&] { return stop_requested || !queue.empty(); });
-    if (queue.empty()) break;  // stop requested and nothing left
-    const Clock::time_point deadline = queue.front().appended + limits.commit_interval;
-    work_cv.wait_until(lock, deadline, [&] { return CommitEarly(); });
+    work_cv.wait(lock, [&] { return stop_requested || !queue.empty() || !compactions.empty(); });
+    if (queue.empty() && compactions.empty()) break;  // stop requested and nothing left
+    if (!queue.empty()) {
+      const Clock::time_point deadline = queue.front().appended + limits.commit_interval;
+      work_cv.wait_until(lock, deadline, [&] { return CommitEarly(); });
+    }
     lock.unlock();
     {
       std::lock_guard commit_lock(commit_mu);
       CommitQueued();
+      RunQueuedCompactions();
     }
     lock.lock();
   }
@@ -181,6 +193,25 @@ void CommitQueue::Impl::MaybeCompact(const std::vector<PendingUpdate>& batch) {
   }
 }
 
+void CommitQueue::Impl::RunQueuedCompactions() {
+  for (;;) {
+    CompactionJob job;
+    {
+      std::lock_guard lock(mu);
+      if (compactions.empty()) return;
+      job = std::move(compactions.front());
+      compactions.pop_front();
+    }
+    Status st = store.Compact(job.name, job.snapshot, job.up_to_seq);
+    // Its counts are re-read when the document is next touched.
+    stats.erase(job.name);
+    if (!st.ok() && st.code() != Status::Code::kFailedPrecondition) {
+      // A stale job (a newer snapshot is stored already) is expected and harmless.
+      Log("warn", "compaction failed", {{"document", job.name}, {"error", st.ToString()}});
+    }
+  }
+}
+
 Status CommitQueue::Impl::CompactDocument(const std::string& name) {
   auto stored = store.Load(name);
   if (!stored.ok()) return stored.status();
@@ -228,6 +259,16 @@ void CommitQueue::Append(std::string name, std::vector<uint8_t> update,
     }
   }
   if (done) done(Status::FailedPrecondition("the commit queue is stopped"));
+}
+
+void CommitQueue::CompactLater(std::string name, std::vector<uint8_t> snapshot, int64_t up_to_seq) {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->state == Impl::State::kStopped) return;  // optional work: nothing is lost
+    impl_->compactions.push_back(
+        Impl::CompactionJob{std::move(name), std::move(snapshot), up_to_seq});
+  }
+  impl_->work_cv.notify_one();
 }
 
 void CommitQueue::Flush() {

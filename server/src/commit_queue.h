@@ -49,6 +49,12 @@ class CommitQueue {
   // the update is durable, an error when it could not be stored (or the queue was stopped
   // before it was). Updates of one document are stored in the order appended.
   void Append(std::string name, std::vector<uint8_t> update, std::function<void(Status)> done);
+  // Replaces what is stored for `name` up to update `up_to_seq` by `snapshot` (its full state,
+  // built from exactly those rows), on the commit thread after the next batch. A room that has
+  // just loaded a document from a snapshot plus updates hands its encoded state here, so that
+  // the next load reads one snapshot. Best effort: a stale or failed compaction is logged and
+  // the rows stay; one still queued when the queue stops is done before the thread exits.
+  void CompactLater(std::string name, std::vector<uint8_t> snapshot, int64_t up_to_seq);
   // Blocks until everything appended before the call is durable (or failed).
   void Flush();
   // Flushes, then stops the thread; later Appends fail with Unavailable. Idempotent.

@@ -17,6 +17,8 @@ Result<LoadedDocument> BuildDocument(std::string_view name, const StoredDocument
   LoadedDocument out;
   out.doc = std::make_unique<crdt::Doc>();
   out.stored_bytes = stored.stored_bytes;
+  out.last_seq = stored.last_seq;
+  out.update_rows = stored.updates.size();
   if (!stored.snapshot.empty()) {
     Status s = out.doc->ApplyUpdate(stored.snapshot);
     if (!s.ok()) return Corrupt(name, "the snapshot does not apply", s);
@@ -43,7 +45,9 @@ Result<LoadedDocument> BuildDocument(std::string_view name, const StoredDocument
 Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name) {
   auto stored = store.Load(name);
   if (!stored.ok()) return stored.status();
-  return BuildDocument(name, *stored);
+  auto loaded = BuildDocument(name, *stored);
+  if (loaded.ok() && loaded->update_rows == 0) loaded->snapshot = std::move(stored->snapshot);
+  return loaded;
 }
 
 Result<std::vector<uint8_t>> ExportDocument(DocumentStore& store, std::string_view name) {

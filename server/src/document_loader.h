@@ -22,6 +22,11 @@ namespace accord::server {
 struct LoadedDocument {
   std::unique_ptr<crdt::Doc> doc;
   size_t stored_bytes = 0;  // what storage holds for it (snapshot + updates)
+  int64_t last_seq = 0;     // sequence number of the last stored update
+  size_t update_rows = 0;   // stored updates applied after the snapshot
+  // LoadDocument only, when no update follows the snapshot: the stored snapshot, a v1 update
+  // holding the whole document (a new client can be sent it as is, without encoding).
+  std::vector<uint8_t> snapshot;
 };
 
 Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name);

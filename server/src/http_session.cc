@@ -136,8 +136,10 @@ void HttpSession::Upgrade(http::request<http::string_body> req) {
        {"peer", std::to_string(info.id)},
        {"ip", slot_.ip()},
        {"access", info.read_only ? "read" : "write"}});
-  std::make_shared<WebsocketSession>(std::move(stream_), state_, std::move(slot_), std::move(*room),
-                                     info)
+  // The socket moves on alone (release_socket cancels this session's timer), still on this
+  // connection's strand: one strand per session, the room's broadcasts are posted to it.
+  std::make_shared<WebsocketSession>(stream_.release_socket(), state_, std::move(slot_),
+                                     std::move(*room), info)
       ->Run(std::move(req));
 }
 

@@ -9,14 +9,14 @@ namespace net = boost::asio;
 
 Room::Room(net::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> doc,
            size_t stored_bytes, const Limits& limits, Metrics& metrics, CommitQueue& commits,
-           RoomRegistry& registry)
+           RoomRegistry& registry, std::vector<uint8_t> full_state)
     : name_(std::move(name)),
       limits_(limits),
       strand_(net::make_strand(ioc)),
       idle_timer_(strand_),
       commits_(commits),
       registry_(registry),
-      core_(name_, std::move(doc), limits, metrics, *this, stored_bytes) {}
+      core_(name_, std::move(doc), limits, metrics, *this, stored_bytes, std::move(full_state)) {}
 
 Room::~Room() = default;
 

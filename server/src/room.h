@@ -29,7 +29,7 @@ class Room : public std::enable_shared_from_this<Room>, private Persister {
  public:
   Room(boost::asio::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> doc,
        size_t stored_bytes, const Limits& limits, Metrics& metrics, CommitQueue& commits,
-       RoomRegistry& registry);
+       RoomRegistry& registry, std::vector<uint8_t> full_state = {});
   ~Room() override;
 
   const std::string& name() const { return name_; }

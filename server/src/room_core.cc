@@ -19,7 +19,8 @@ bool IsEmptyUpdate(std::span<const uint8_t> update) {
 }  // namespace
 
 RoomCore::RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits,
-                   Metrics& metrics, Persister& persister, size_t stored_bytes)
+                   Metrics& metrics, Persister& persister, size_t stored_bytes,
+                   std::vector<uint8_t> full_state)
     : name_(std::move(name)),
       doc_(std::move(doc)),
       limits_(limits),
@@ -29,6 +30,7 @@ RoomCore::RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limit
       size_estimate_(stored_bytes) {
   // What was loaded from storage is durable by definition.
   saved_state_vector_ = doc_->EncodeStateVector();
+  if (!full_state.empty()) full_state_step2_ = Shared(proto::EncodeSyncStep2(full_state));
   observer_id_ = doc_->OnUpdate([this](std::span<const uint8_t> update, const void*) {
     produced_.assign(update.begin(), update.end());
   });
@@ -104,13 +106,18 @@ void RoomCore::Receive(const std::shared_ptr<Peer>& peer, std::span<const uint8_
 
 void RoomCore::HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& m) {
   if (m.kind == proto::Message::Kind::kSyncStep1) {
+    // An empty state vector (one varint 0): a new client, sent the whole document.
+    const bool wants_all = m.payload.size() == 1 && m.payload[0] == 0;
+    if (wants_all && full_state_step2_) return peer->Send(full_state_step2_);
     auto diff = doc_->EncodeStateAsUpdate(m.payload);
     if (!diff.ok()) {
       return Reject(peer, CloseCode::kPolicy,
                     "sync step 1 carries an invalid state vector: " + diff.status().message(),
                     metrics_.rejections_protocol);
     }
-    peer->Send(Shared(proto::EncodeSyncStep2(*diff)));
+    auto reply = Shared(proto::EncodeSyncStep2(*diff));
+    if (wants_all) full_state_step2_ = reply;
+    peer->Send(std::move(reply));
     return;
   }
   ApplyClientUpdate(peer, m.payload);
@@ -142,6 +149,8 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
     return Reject(peer, CloseCode::kPolicy, "update refused: " + s.message(),
                   metrics_.rejections_invalid_update);
   }
+  // Even an update parked until its dependencies may change what a full encoding carries.
+  full_state_step2_.reset();
   if (produced_.empty()) return;  // nothing new (a duplicate), or parked until its dependencies
   metrics_.updates_in.fetch_add(1, std::memory_order_relaxed);
   std::vector<uint8_t> effective = std::move(produced_);

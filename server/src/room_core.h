@@ -41,8 +41,10 @@ class RoomCore {
  public:
   // `stored_bytes`: the size of what storage already holds for this document (snapshot plus
   // updates), the start of the document size accounting.
+  // `full_state`, if not empty: a v1 update holding the whole of `doc` (e.g. the snapshot it
+  // was loaded from), sent as is to clients that have nothing until the document changes.
   RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits, Metrics& metrics,
-           Persister& persister, size_t stored_bytes);
+           Persister& persister, size_t stored_bytes, std::vector<uint8_t> full_state = {});
   ~RoomCore();
   RoomCore(const RoomCore&) = delete;
   RoomCore& operator=(const RoomCore&) = delete;
@@ -87,6 +89,9 @@ class RoomCore {
   // Upper bound of the document's encoded size (stored bytes plus accepted updates); recomputed
   // exactly when it reaches the limit, since merged edits take less room than their sum.
   size_t size_estimate_;
+  // Sync step 2 for a client whose state vector is empty (the whole document), kept until the
+  // document changes: new clients of an unchanged document cost no encoding.
+  std::shared_ptr<const std::string> full_state_step2_;
   // The update produced by the transaction being applied (set by the observer).
   std::vector<uint8_t> produced_;
   uint64_t observer_id_ = 0;

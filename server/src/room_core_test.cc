@@ -224,5 +224,43 @@ TEST_F(RoomCoreTest, PersistFailureClosesEveryoneAndRefusesNewPeers) {
   EXPECT_EQ(room_.peer_count(), 0u);
 }
 
+TEST(RoomCoreFullStateTest, ANewClientGetsTheGivenFullStateUntilTheDocumentChanges) {
+  Limits limits;
+  Metrics metrics;
+  RecordingPersister persister;
+  std::vector<uint8_t> snapshot = MakeUpdate(7, "stored");
+  auto doc = std::make_unique<crdt::Doc>();
+  ASSERT_TRUE(doc->ApplyUpdate(snapshot).ok());
+  RoomCore room("doc", std::move(doc), limits, metrics, persister, snapshot.size(), snapshot);
+  auto a = std::make_shared<RecordingPeer>(1);
+  room.Join(a);
+  room.Receive(a, Bytes(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));
+  auto got = a->Decoded();
+  ASSERT_EQ(got.size(), 2u);
+  ASSERT_EQ(got[1].kind, proto::Message::Kind::kSyncStep2);
+  EXPECT_EQ(std::vector<uint8_t>(got[1].payload.begin(), got[1].payload.end()), snapshot);
+  // After an edit the answer is encoded afresh and holds the edit too.
+  room.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(8, "new"))));
+  auto b = std::make_shared<RecordingPeer>(2);
+  room.Join(b);
+  room.Receive(b, Bytes(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));
+  auto bm = b->Decoded();
+  ASSERT_EQ(bm.size(), 2u);
+  crdt::Doc replica;
+  ASSERT_TRUE(replica.ApplyUpdate(bm[1].payload).ok());
+  std::string content = replica.GetText("t")->ToString();
+  EXPECT_NE(content.find("stored"), std::string::npos);
+  EXPECT_NE(content.find("new"), std::string::npos);
+  // A client that already has part of it still gets only what it lacks.
+  auto c = std::make_shared<RecordingPeer>(3);
+  room.Join(c);
+  room.Receive(c, Bytes(proto::EncodeSyncStep1(replica.EncodeStateVector())));
+  auto cm = c->Decoded();
+  ASSERT_EQ(cm.size(), 2u);
+  crdt::Doc empty_diff;
+  ASSERT_TRUE(empty_diff.ApplyUpdate(cm[1].payload).ok());
+  EXPECT_EQ(empty_diff.GetText("t")->ToString(), "");
+}
+
 }  // namespace
 }  // namespace accord::server

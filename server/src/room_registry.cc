@@ -1,5 +1,6 @@
 #include "room_registry.h"
 
+#include "commit_queue.h"
 #include "document_loader.h"
 #include "log.h"
 #include "room.h"
@@ -27,6 +28,18 @@ Result<std::shared_ptr<Room>> RoomRegistry::Acquire(const std::string& name) {
   loading_.insert(name);
   lock.unlock();
   auto loaded = LoadDocument(store_, name);
+  // What a client with nothing receives in its first sync: the stored snapshot when no update
+  // follows it; otherwise the state is encoded once here, and the same bytes become the new
+  // snapshot (they are built from exactly the stored rows), so the next load reads one row.
+  std::vector<uint8_t> full_state;
+  if (loaded.ok()) {
+    if (loaded->update_rows == 0) {
+      full_state = std::move(loaded->snapshot);
+    } else if (auto state = loaded->doc->EncodeStateAsUpdate(); state.ok()) {
+      full_state = std::move(*state);
+      commits_.CompactLater(name, full_state, loaded->last_seq);
+    }
+  }
   lock.lock();
   loading_.erase(name);
   loaded_.notify_all();
@@ -37,7 +50,7 @@ Result<std::shared_ptr<Room>> RoomRegistry::Acquire(const std::string& name) {
   }
   if (closed_) return Status::Unavailable("the server is shutting down");
   auto room = std::make_shared<Room>(ioc_, name, std::move(loaded->doc), loaded->stored_bytes,
-                                     limits_, metrics_, commits_, *this);
+                                     limits_, metrics_, commits_, *this, std::move(full_state));
   room->users().fetch_add(1);
   rooms_[name] = room;
   Log("info", "document loaded",

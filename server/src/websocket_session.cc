@@ -11,9 +11,10 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
-WebsocketSession::WebsocketSession(beast::tcp_stream&& stream, std::shared_ptr<SharedState> state,
-                                   ConnectionSlot slot, std::shared_ptr<Room> room, PeerInfo info)
-    : ws_(std::move(stream)),
+WebsocketSession::WebsocketSession(net::ip::tcp::socket&& socket,
+                                   std::shared_ptr<SharedState> state, ConnectionSlot slot,
+                                   std::shared_ptr<Room> room, PeerInfo info)
+    : ws_(std::move(socket)),
       pause_timer_(ws_.get_executor()),
       state_(std::move(state)),
       slot_(std::move(slot)),
@@ -29,7 +30,6 @@ WebsocketSession::~WebsocketSession() {
 
 void WebsocketSession::Run(http::request<http::string_body> request) {
   const Limits& limits = state_->limits();
-  beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = limits.handshake_timeout;
   timeouts.idle_timeout = limits.websocket_idle_timeout;
@@ -64,11 +64,24 @@ void WebsocketSession::ContinueReading() {
   DoRead();
 }
 
+// What a waiting read reserves. Beast's read prepares its buffer before the data arrives, so
+// this is what every idle connection holds; a typing update or an awareness renewal fits, and
+// a larger message is read on in OnReadSome.
+constexpr size_t kFirstReadBytes = 256;
+
 void WebsocketSession::DoRead() {
+  ws_.async_read_some(buffer_, kFirstReadBytes,
+                      beast::bind_front_handler(&WebsocketSession::OnReadSome, shared_from_this()));
+}
+
+void WebsocketSession::OnReadSome(beast::error_code ec, std::size_t bytes) {
+  if (ec || ws_.is_message_done()) return OnRead(ec, bytes);
+  // The rest of a longer message, appended to what is in the buffer (the message size limit
+  // applies to the whole message).
   ws_.async_read(buffer_, beast::bind_front_handler(&WebsocketSession::OnRead, shared_from_this()));
 }
 
-void WebsocketSession::OnRead(beast::error_code ec, std::size_t bytes) {
+void WebsocketSession::OnRead(beast::error_code ec, std::size_t) {
   if (ec == websocket::error::message_too_big) {
     state_->metrics().rejections_too_big.fetch_add(1);
     Log("warn", "message rejected",
@@ -81,7 +94,7 @@ void WebsocketSession::OnRead(beast::error_code ec, std::size_t bytes) {
     return LeaveRoom();
   }
   if (closing_) return;
-  state_->metrics().bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+  state_->metrics().bytes_in.fetch_add(buffer_.size(), std::memory_order_relaxed);
   if (!ws_.got_binary()) {
     buffer_.consume(buffer_.size());
     state_->metrics().rejections_protocol.fetch_add(1);
@@ -91,11 +104,15 @@ void WebsocketSession::OnRead(beast::error_code ec, std::size_t bytes) {
   }
   std::string message(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   buffer_.consume(buffer_.size());
+  // One large message (a whole document) must not pin its size for the connection's lifetime.
+  if (buffer_.capacity() > kFirstReadBytes) buffer_.shrink_to_fit();
   if (room_) room_->Receive(shared_from_this(), std::move(message));
   ContinueReading();
 }
 
 void WebsocketSession::Send(std::shared_ptr<const std::string> message) {
+  // Called on the room's strand: the message (one buffer shared by every peer) goes to this
+  // session's strand, which owns the queue.
   net::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
     if (self->closing_) return;
     self->queued_bytes_ += message->size();
@@ -104,7 +121,7 @@ void WebsocketSession::Send(std::shared_ptr<const std::string> message) {
     // (a whole document as sync step 2): a client that reads is never cut off for the size of
     // one message, and a client that does not read holds at most one message plus the cap.
     size_t in_flight = self->in_flight_ ? self->in_flight_->size() : 0;
-    size_t next = self->writing_ ? 0 : self->queue_.front()->size();  // about to be written
+    size_t next = self->writing_ ? 0 : self->queue_[self->queue_head_]->size();  // written next
     size_t backlog = self->queued_bytes_ - in_flight - next;
     if (backlog > self->state_->limits().send_queue_bytes) {
       self->state_->metrics().rejections_slow_reader.fetch_add(1);
@@ -134,12 +151,18 @@ void WebsocketSession::StartClose(CloseCode code, std::string reason) {
 }
 
 void WebsocketSession::DoWrite() {
-  if (!queue_.empty()) {
+  if (!QueueEmpty()) {
     writing_ = true;
     // The message in flight is held apart from the queue: Abort may clear the queue while the
     // write still uses the buffer.
-    in_flight_ = std::move(queue_.front());
-    queue_.pop_front();
+    in_flight_ = std::move(queue_[queue_head_++]);
+    if (QueueEmpty()) {
+      ClearQueue();
+    } else if (queue_head_ >= 64 && queue_head_ * 2 >= queue_.size()) {
+      // A client that never quite catches up: drop the sent slots so the vector stays bounded.
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(queue_head_));
+      queue_head_ = 0;
+    }
     ws_.async_write(net::buffer(*in_flight_),
                     beast::bind_front_handler(&WebsocketSession::OnWrite, shared_from_this()));
     return;
@@ -159,7 +182,7 @@ void WebsocketSession::OnWrite(beast::error_code ec, std::size_t bytes) {
   if (in_flight_) queued_bytes_ -= std::min(queued_bytes_, in_flight_->size());
   in_flight_.reset();
   if (ec || aborted_) {
-    queue_.clear();
+    ClearQueue();
     queued_bytes_ = 0;
     return LeaveRoom();
   }
@@ -170,13 +193,23 @@ void WebsocketSession::OnWrite(beast::error_code ec, std::size_t bytes) {
 void WebsocketSession::Abort() {
   closing_ = true;
   aborted_ = true;
-  queue_.clear();
+  ClearQueue();
   queued_bytes_ = 0;
   pause_timer_.cancel();
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  ws_.next_layer().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  ws_.next_layer().close(ignored);
   LeaveRoom();
+}
+
+void WebsocketSession::ClearQueue() {
+  queue_head_ = 0;
+  // Keep a small vector for the next burst; release one a backlog has grown.
+  if (queue_.capacity() > 64) {
+    std::vector<std::shared_ptr<const std::string>>().swap(queue_);
+  } else {
+    queue_.clear();
+  }
 }
 
 void WebsocketSession::LeaveRoom() {

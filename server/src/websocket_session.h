@@ -13,9 +13,9 @@
 #ifndef ACCORD_SERVER_WEBSOCKET_SESSION_H_
 #define ACCORD_SERVER_WEBSOCKET_SESSION_H_
 
-#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "beast_pch.h"
 #include "peer.h"
@@ -27,7 +27,7 @@ class Room;
 
 class WebsocketSession : public Peer, public std::enable_shared_from_this<WebsocketSession> {
  public:
-  WebsocketSession(boost::beast::tcp_stream&& stream, std::shared_ptr<SharedState> state,
+  WebsocketSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
                    ConnectionSlot slot, std::shared_ptr<Room> room, PeerInfo info);
   ~WebsocketSession() override;
 
@@ -42,14 +42,20 @@ class WebsocketSession : public Peer, public std::enable_shared_from_this<Websoc
   void OnAccept(boost::beast::error_code ec);
   void ContinueReading();
   void DoRead();
+  void OnReadSome(boost::beast::error_code ec, std::size_t bytes);
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void DoWrite();
   void OnWrite(boost::beast::error_code ec, std::size_t bytes);
   void StartClose(CloseCode code, std::string reason);
   void Abort();  // drops the TCP connection at once (a client that does not read)
   void LeaveRoom();
+  bool QueueEmpty() const { return queue_head_ == queue_.size(); }
+  void ClearQueue();
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  // Straight on the socket (the websocket timeouts cover it; a tcp_stream would add three
+  // timers and a layer to every operation) and without permessage-deflate, which accordd does
+  // not offer: both make each connection smaller.
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket, false> ws_;
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer pause_timer_;
   std::shared_ptr<SharedState> state_;
@@ -57,8 +63,11 @@ class WebsocketSession : public Peer, public std::enable_shared_from_this<Websoc
   std::shared_ptr<Room> room_;
   const PeerInfo info_;
 
-  // Write queue (strand only).
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  // Write queue (strand only): queue_[queue_head_..] waits, in order. A vector rather than a
+  // deque, which allocates a 512-byte block even when empty: most connections are idle, and
+  // their per-connection memory is what limits how many one server holds.
+  std::vector<std::shared_ptr<const std::string>> queue_;
+  size_t queue_head_ = 0;
   std::shared_ptr<const std::string> in_flight_;
   size_t queued_bytes_ = 0;
   bool writing_ = false;
