@@ -7,6 +7,10 @@
 //         "v2_bytes", "doc_mem_bytes", "ok"}
 //   crdt_trace_bench --load-v2 FILE
 //     -> {"load_ms", "encode_v1_ms", "v1_bytes", "doc_mem_bytes", "text_length", "ok"}
+//   crdt_trace_bench --load-encode FILE v1|v2 [RUNS]   (for profiling; not used by compare.mjs)
+//     -> {"load_ms", "encode_v1_ms", "encode_v2_ms", "encode_sv_ms", "ok"}: medians of RUNS
+//        (default 5); encode_sv encodes v1 against a state vector holding half of every
+//        client's clock, as a server answers a sync step 1.
 //
 // TRACE.bin (written by bench/prepare-trace.mjs) is lib0-encoded: varUint transaction count;
 // per transaction a varUint patch count; per patch varUint position and deletion length (both
@@ -40,6 +44,7 @@
 #include <vector>
 
 #include "accord/crdt/doc.h"
+#include "accord/crdt/state_vector.h"
 
 // ---- Counting allocator -------------------------------------------------------------------
 
@@ -303,6 +308,13 @@ int RunTrace(const char* trace_path, const char* end_path, bool single_txn, int 
   const double enc_v1 = EncodeTimes(*doc, UpdateFormat::kV1, &v1);
   const double enc_v2 = EncodeTimes(*doc, UpdateFormat::kV2, &v2);
   doc.reset();
+  // For --load-encode: CRDT_BENCH_DUMP=PREFIX keeps the updates as PREFIX.v1 and PREFIX.v2.
+  if (const char* prefix = std::getenv("CRDT_BENCH_DUMP")) {
+    std::ofstream(std::string(prefix) + ".v1", std::ios::binary)
+        .write(reinterpret_cast<const char*>(v1.data()), static_cast<std::streamsize>(v1.size()));
+    std::ofstream(std::string(prefix) + ".v2", std::ios::binary)
+        .write(reinterpret_cast<const char*>(v2.data()), static_cast<std::streamsize>(v2.size()));
+  }
   std::unique_ptr<Doc> loaded;
   const double load_v1 = Median(LoadTimes(v1, UpdateFormat::kV1, kRuns, &loaded, &ok));
   ok = ok && TextOf(*loaded).ToString() == expected;
@@ -347,15 +359,51 @@ int RunLoadV2(const char* path) {
   return 0;
 }
 
+int RunLoadEncode(const char* path, const char* format_name, int runs) {
+  const Bytes update = ReadFile(path);
+  const UpdateFormat format =
+      std::strcmp(format_name, "v1") == 0 ? UpdateFormat::kV1 : UpdateFormat::kV2;
+  bool ok = true;
+  std::unique_ptr<Doc> doc;
+  const double load = Median(LoadTimes(update, format, runs, &doc, &ok));
+  std::vector<double> v1_times, v2_times, sv_times;
+  accord::crdt::StateVector half = doc->GetStateVector();
+  for (auto& [client, clock] : half) clock /= 2;
+  const Bytes sv = accord::crdt::EncodeStateVector(half);
+  for (int i = 0; i < runs; ++i) {
+    auto t0 = Clock::now();
+    Bytes b = Encode(*doc, UpdateFormat::kV1);
+    v1_times.push_back(MsSince(t0));
+    t0 = Clock::now();
+    b = Encode(*doc, UpdateFormat::kV2);
+    v2_times.push_back(MsSince(t0));
+    t0 = Clock::now();
+    auto with_sv = doc->EncodeStateAsUpdate(sv, UpdateFormat::kV1);
+    sv_times.push_back(MsSince(t0));
+    ok = ok && with_sv.ok();
+  }
+  std::printf(
+      "{\"impl\":\"accord\",\"load_ms\":%.3f,\"encode_v1_ms\":%.3f,\"encode_v2_ms\":%.3f,"
+      "\"encode_sv_ms\":%.3f,\"ok\":%s}\n",
+      load, Median(v1_times), Median(v2_times), Median(sv_times), ok ? "true" : "false");
+  return 0;
+}
+
 [[noreturn]] void Usage() {
   Die("usage: crdt_trace_bench TRACE.bin END.txt [--single-txn] [--repeat N]\n"
-      "       crdt_trace_bench --load-v2 FILE");
+      "       crdt_trace_bench --load-v2 FILE\n"
+      "       crdt_trace_bench --load-encode FILE v1|v2 [RUNS]");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::strcmp(argv[1], "--load-v2") == 0) return RunLoadV2(argv[2]);
+  if (argc >= 4 && std::strcmp(argv[1], "--load-encode") == 0) {
+    const int runs = argc >= 5 ? std::atoi(argv[4]) : 5;
+    if (runs < 1) Usage();
+    return RunLoadEncode(argv[2], argv[3], runs);
+  }
   if (argc < 3) Usage();
   bool single_txn = false;
   int repeat = 1;

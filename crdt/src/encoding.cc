@@ -353,6 +353,8 @@ std::optional<std::vector<uint8_t>> ApplyDeleteSet(Transaction& txn, const Delet
   for (auto ci = ds.clients().rbegin(); ci != ds.clients().rend(); ++ci) {
     const auto& [client, ranges] = *ci;
     const uint64_t state = store.GetState(client);
+    // Ranges usually come in clock order: each lookup starts where the previous range ended.
+    size_t prev = SIZE_MAX;
     for (const DeleteItem& del : ranges) {
       const uint64_t clock = del.clock;
       const uint64_t end = del.clock + del.len;
@@ -362,7 +364,8 @@ std::optional<std::vector<uint8_t>> ApplyDeleteSet(Transaction& txn, const Delet
       }
       if (state < end) unapplied.Add(client, state, end - state);
       StructStore::Structs& structs = *store.Get(client);
-      size_t index = FindIndexSS(structs, clock);
+      size_t index =
+          prev == SIZE_MAX ? FindIndexSS(structs, clock) : FindIndexFrom(structs, prev, clock);
       Item* s = structs[index];
       if (!s->deleted() && s->id.clock < clock) {
         Item* right = SplitItem(txn, s, clock - s->id.clock);
@@ -380,6 +383,7 @@ std::optional<std::vector<uint8_t>> ApplyDeleteSet(Transaction& txn, const Delet
           ItemDelete(txn, s);
         }
       }
+      prev = index - 1;
     }
   }
   if (unapplied.empty()) return std::nullopt;

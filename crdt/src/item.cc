@@ -291,7 +291,7 @@ void GcItem(StructStore& store, Item* item, bool parent_gcd) {
   item->content->Gc(store);
   if (parent_gcd) {
     ConvertToGc(store, item);
-  } else {
+  } else if (item->content->ref() != kRefDeleted) {  // deleted content stays as it is
     item->content = std::make_unique<ContentDeleted>(item->length);
   }
 }

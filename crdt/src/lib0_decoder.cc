@@ -66,6 +66,19 @@ uint64_t CheckUtf8CountUtf16(std::string_view s) {
 void Lib0Decoder::ThrowEnd() { throw DecodeError("unexpected end of input"); }
 
 uint64_t Lib0Decoder::ReadVarUintSlow() {
+  // With ten bytes at hand no read can run past the end: decode up to nine groups without
+  // bounds checks (63 bits, no overflow possible); a tenth group takes the checked loop below.
+  if (data_.size() - pos_ >= 10) {
+    const uint8_t* p = data_.data() + pos_;
+    uint64_t fast = 0;
+    for (int i = 0; i < 9; ++i) {
+      fast |= static_cast<uint64_t>(p[i] & 0x7f) << (7 * i);
+      if (p[i] < 0x80) {
+        pos_ += static_cast<size_t>(i) + 1;
+        return fast;
+      }
+    }
+  }
   uint64_t value = 0;
   for (int shift = 0;; shift += 7) {
     uint8_t b = ReadUint8();

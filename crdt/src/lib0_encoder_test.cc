@@ -119,6 +119,21 @@ void AppendVarUintReference(std::vector<uint8_t>* out, uint64_t v) {
   } while (v > 0);
 }
 
+TEST(Lib0EncoderTest, WriteUpTo16WritesOnlyTheFirstNBytesAcrossChunks) {
+  const uint8_t src[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  Lib0Encoder e;
+  std::vector<uint8_t> want;
+  for (size_t i = 0; i < 20000; ++i) {
+    const size_t n = i % 17;
+    e.WriteUpTo16(src, n);
+    want.insert(want.end(), src, src + n);
+    e.WriteUint8(0xee);
+    want.push_back(0xee);
+  }
+  ASSERT_EQ(e.size(), want.size());
+  EXPECT_TRUE(e.bytes() == want);
+}
+
 TEST(Lib0EncoderTest, LargeOutputsSpanningManyChunksAreJoinedInOrder) {
   Lib0Encoder e;
   std::vector<uint8_t> want;

@@ -9,13 +9,22 @@ namespace accord::crdt {
 
 // ---- ItemPool ----
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kHeapItems = true;
+#else
+constexpr bool kHeapItems = false;
+#endif
+
 ItemPool::~ItemPool() {
-  // Live items are destroyed by their owners first; only the kept free ones are left.
-  while (free_ != nullptr) {
-    Item* next = free_->left;
-    delete free_;
-    free_ = next;
+  // Live items are released by their owners first; only free ones are left.
+  if (kHeapItems) {
+    while (free_ != nullptr) {
+      Item* next = free_->left;
+      delete free_;
+      free_ = next;
+    }
   }
+  for (Item* block : blocks_) delete[] block;
 }
 
 Item* ItemPool::New() {
@@ -27,12 +36,17 @@ Item* ItemPool::New() {
     *item = Item();
     return item;
   }
-  return new Item();
+  if (kHeapItems) return new Item();
+  if (block_used_ == kBlockItems) {
+    blocks_.push_back(new Item[kBlockItems]);
+    block_used_ = 0;
+  }
+  return &blocks_.back()[block_used_++];
 }
 
 void ItemPool::Free(Item* item) {
   --live_;
-  if (free_count_ >= kKeep) {
+  if (kHeapItems && free_count_ >= 64) {
     delete item;
     return;
   }
@@ -135,6 +149,49 @@ size_t FindIndexSS(const StructStore::Structs& structs, uint64_t clock) {
 
 size_t FindIndexSS(const std::vector<Item*>& structs, uint64_t clock) {
   return FindIndexIn(structs, clock);
+}
+
+size_t FindIndexFrom(const StructStore::Structs& structs, size_t guess, uint64_t clock) {
+  const size_t n = structs.size();
+  if (guess >= n) return FindIndexSS(structs, clock);
+  // [lo, hi]: lo's struct starts at or before `clock`, hi's struct starts after it (hi may be
+  // n, past the end; the caller guarantees clock < state).
+  size_t lo;
+  size_t hi;
+  if (structs[guess]->id.clock <= clock) {
+    lo = guess;
+    size_t step = 1;
+    hi = guess + 1;
+    while (hi < n && structs[hi]->id.clock <= clock) {
+      lo = hi;
+      step *= 2;
+      hi = lo + step;
+    }
+    if (hi > n) hi = n;
+  } else {
+    hi = guess;
+    size_t step = 1;
+    while (true) {
+      if (hi < step) {
+        lo = 0;
+        break;
+      }
+      lo = hi - step;
+      if (structs[lo]->id.clock <= clock) break;
+      hi = lo;
+      step *= 2;
+    }
+  }
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (structs[mid]->id.clock <= clock) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  if (!Contains(structs[lo], clock)) throw DecodeError("struct not found");
+  return lo;
 }
 
 Item* FindStruct(StructStore& store, Id id) {

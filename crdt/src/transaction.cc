@@ -39,11 +39,14 @@ void TryGcDeleteSet(const DeleteSet& ds, StructStore& store) {
   for (const auto& [client, ranges] : ds.clients()) {
     StructStore::Structs* structs = store.Get(client);
     if (structs == nullptr) continue;
+    // Ranges are sorted: each lookup starts at the previous one.
+    size_t prev = SIZE_MAX;
     for (size_t di = ranges.size(); di-- > 0;) {
       const DeleteItem& del = ranges[di];
       const uint64_t end = del.clock + del.len;
-      for (size_t si = FindIndexSS(*structs, del.clock);
-           si < structs->size() && (*structs)[si]->id.clock < end; ++si) {
+      prev = prev == SIZE_MAX ? FindIndexSS(*structs, del.clock)
+                              : FindIndexFrom(*structs, prev, del.clock);
+      for (size_t si = prev; si < structs->size() && (*structs)[si]->id.clock < end; ++si) {
         Item* s = (*structs)[si];
         if (s->is_item() && s->deleted() && !s->keep()) GcItem(store, s, false);
       }
@@ -55,9 +58,12 @@ void TryMergeDeleteSet(const DeleteSet& ds, StructStore& store) {
   for (const auto& [client, ranges] : ds.clients()) {
     StructStore::Structs* structs = store.Get(client);
     if (structs == nullptr) continue;
+    size_t prev = SIZE_MAX;  // as in TryGcDeleteSet
     for (size_t di = ranges.size(); di-- > 0;) {
       const DeleteItem& del = ranges[di];
-      size_t si = std::min(structs->size() - 1, 1 + FindIndexSS(*structs, del.clock + del.len - 1));
+      const uint64_t last = del.clock + del.len - 1;
+      prev = prev == SIZE_MAX ? FindIndexSS(*structs, last) : FindIndexFrom(*structs, prev, last);
+      size_t si = std::min(structs->size() - 1, 1 + prev);
       while (si > 0 && (*structs)[si]->id.clock >= del.clock) {
         const size_t step = 1 + TryMergeWithLefts(store, *structs, si);
         if (step > si) break;

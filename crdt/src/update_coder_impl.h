@@ -38,11 +38,11 @@ class UpdateEncoderV1 final : public UpdateEncoder {
   void WriteDsLen(uint64_t len) override { rest_.WriteVarUint(len); }
 
   void WriteLeftId(const Id& id) override {
-    rest_.WriteVarUint(id.client);
+    WriteIdClient(id.client);
     rest_.WriteVarUint(id.clock);
   }
   void WriteRightId(const Id& id) override {
-    rest_.WriteVarUint(id.client);
+    WriteIdClient(id.client);
     rest_.WriteVarUint(id.clock);
   }
   void WriteClient(uint64_t client) override { rest_.WriteVarUint(client); }
@@ -58,7 +58,26 @@ class UpdateEncoderV1 final : public UpdateEncoder {
   void WriteKey(std::string_view key) override { rest_.WriteVarString(key); }
 
  private:
+  // Nearly every struct names its origin's and right origin's client, usually the same one, and
+  // random 32-bit ids take five varUint bytes: keep the last one's bytes at hand.
+  [[gnu::always_inline]] void WriteIdClient(uint64_t client) {
+    if (client != id_client_ || id_client_len_ == 0) {
+      id_client_ = client;
+      id_client_len_ = 0;
+      uint64_t v = client;
+      while (v > 0x7f) {
+        id_client_bytes_[id_client_len_++] = static_cast<uint8_t>(0x80 | (v & 0x7f));
+        v >>= 7;
+      }
+      id_client_bytes_[id_client_len_++] = static_cast<uint8_t>(v);
+    }
+    rest_.WriteUpTo16(id_client_bytes_, id_client_len_);
+  }
+
   Lib0Encoder rest_;
+  uint64_t id_client_ = 0;
+  uint8_t id_client_bytes_[16] = {};
+  uint8_t id_client_len_ = 0;  // 0: nothing cached yet
 };
 
 // v2: struct fields go to RLE columns, the rest (Any values, buffers, counts, the delete set)

@@ -165,6 +165,28 @@ TEST(UpdateCoderTest, RandomCorruptionNeverCrashes) {
   EXPECT_GT(total, 0);
 }
 
+TEST(UpdateCoderTest, V1IdsRepeatingOrChangingClientsReadBack) {
+  // The v1 encoder keeps the last id client's bytes; switching clients must not reuse them.
+  const std::vector<Id> ids = {
+      {0x9e3779b9, 7}, {0x9e3779b9, 300},        {1, 0}, {0x9e3779b9, 1}, {UINT64_MAX, 2},
+      {0, 5},          {uint64_t{1} << 53, 128}, {0, 6}, {0x9e3779b9, 9}};
+  auto encoder = NewUpdateEncoderV1();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i % 2 == 0) {
+      encoder->WriteLeftId(ids[i]);
+    } else {
+      encoder->WriteRightId(ids[i]);
+    }
+  }
+  const std::vector<uint8_t> bytes = encoder->ToBytes();
+  auto decoder = NewUpdateDecoderV1(bytes);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const Id got = i % 2 == 0 ? decoder->ReadLeftId() : decoder->ReadRightId();
+    EXPECT_EQ(got.client, ids[i].client) << i;
+    EXPECT_EQ(got.clock, ids[i].clock) << i;
+  }
+}
+
 TEST(UpdateCoderTest, V2KeysAreNeverCachedAsInYjs) {
   auto enc = NewUpdateEncoderV2();
   enc->WriteKey("bold");
