@@ -132,7 +132,7 @@ void* TakeBlock(BlockCache& cache, size_t size) {
 void GiveBlock(BlockCache& cache, void* p, size_t size) {
   if (p == nullptr) return;
   if (cache.dead || cache.count >= kCachedBlocks) {
-    ::operator delete(p, size);
+    ::operator delete(p);  // unsized: clang (the fuzz build) has no sized delete by default
     return;
   }
   *static_cast<void**>(p) = cache.head;
