@@ -12,17 +12,9 @@ namespace accord::crdt {
 namespace {
 
 // DSDecoderV2: the v2 delete-set coding over a bare rest stream.
-class DsDecoderV2 final : public UpdateDecoder {
+class DsDecoderV2 final : public DsDecoderV2Base {
  public:
-  explicit DsDecoderV2(std::span<const uint8_t> data) : rest_(data) {}
-
-  uint64_t ReadRestVarUint() override { return rest_.ReadVarUint(); }
-  bool IsV2() const override { return true; }
-  bool RestEmpty() const override { return !rest_.HasContent(); }
-
-  void ResetDsCurVal() override { ds_cur_val_ = 0; }
-  uint64_t ReadDsClock() override { return ReadDsClockV2(rest_, ds_cur_val_); }
-  uint64_t ReadDsLen() override { return ReadDsLenV2(rest_, ds_cur_val_); }
+  using DsDecoderV2Base::DsDecoderV2Base;
 
   Id ReadLeftId() override { Unsupported(); }
   Id ReadRightId() override { Unsupported(); }
@@ -41,8 +33,6 @@ class DsDecoderV2 final : public UpdateDecoder {
   [[noreturn]] static void Unsupported() {
     throw DecodeError("struct fields cannot be read from a delete-set decoder");
   }
-  Lib0Decoder rest_;
-  uint64_t ds_cur_val_ = 0;
 };
 
 }  // namespace

@@ -210,27 +210,44 @@ class UpdateDecoderV1 final : public UpdateDecoder {
   Lib0Decoder rest_;
 };
 
-// The v2 delete-set fields, shared by the update decoder and the bare delete-set decoder: clocks
-// are deltas from the running value `cur`; lengths are stored minus one.
-inline uint64_t ReadDsClockV2(Lib0Decoder& rest, uint64_t& cur) {
-  cur += rest.ReadVarUint();
-  return cur;
-}
-inline uint64_t ReadDsLenV2(Lib0Decoder& rest, uint64_t& cur) {
-  // The maximum stored value would wrap to an empty range, which no encoder can write back
-  // (found by delete_set_fuzzer).
-  uint64_t stored = rest.ReadVarUint();
-  if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
-  uint64_t len = stored + 1;
-  cur += len;
-  return len;
-}
+// The v2 rest stream and its delete-set fields (Yjs's DSDecoderV2): clocks are deltas from a
+// running value, lengths are stored minus one. The bare delete-set decoder and the update
+// decoder both build on it; the rest stream comes first on the wire, so it is the base.
+class DsDecoderV2Base : public UpdateDecoder {
+ public:
+  explicit DsDecoderV2Base(std::span<const uint8_t> data) : rest_(data) {}
 
-class UpdateDecoderV2 final : public UpdateDecoder {
+  uint64_t ReadRestVarUint() override { return rest_.ReadVarUint(); }
+  bool IsV2() const override { return true; }
+  bool RestEmpty() const override { return !rest_.HasContent(); }
+
+  void ResetDsCurVal() override { ds_cur_val_ = 0; }
+  uint64_t ReadDsClock() override {
+    ds_cur_val_ += rest_.ReadVarUint();
+    return ds_cur_val_;
+  }
+  uint64_t ReadDsLen() override {
+    // The maximum stored value would wrap to an empty range, which no encoder can write back
+    // (found by delete_set_fuzzer).
+    uint64_t stored = rest_.ReadVarUint();
+    if (stored == UINT64_MAX) throw DecodeError("delete range length overflows");
+    uint64_t len = stored + 1;
+    ds_cur_val_ += len;
+    return len;
+  }
+
+ protected:
+  Lib0Decoder rest_;
+
+ private:
+  uint64_t ds_cur_val_ = 0;
+};
+
+class UpdateDecoderV2 final : public DsDecoderV2Base {
  public:
   // Member initialisers run in declaration order, which is the column order on the wire.
   explicit UpdateDecoderV2(std::span<const uint8_t> data)
-      : rest_(data),
+      : DsDecoderV2Base(data),
         feature_flag_(rest_.ReadVarUint()),
         key_clock_(rest_.ReadVarUint8Array()),
         client_(rest_.ReadVarUint8Array()),
@@ -241,14 +258,6 @@ class UpdateDecoderV2 final : public UpdateDecoder {
         parent_info_(rest_.ReadVarUint8Array()),
         type_ref_(rest_.ReadVarUint8Array()),
         len_(rest_.ReadVarUint8Array()) {}
-
-  uint64_t ReadRestVarUint() override { return rest_.ReadVarUint(); }
-  bool IsV2() const override { return true; }
-  bool RestEmpty() const override { return !rest_.HasContent(); }
-
-  void ResetDsCurVal() override { ds_cur_val_ = 0; }
-  uint64_t ReadDsClock() override { return ReadDsClockV2(rest_, ds_cur_val_); }
-  uint64_t ReadDsLen() override { return ReadDsLenV2(rest_, ds_cur_val_); }
 
   Id ReadLeftId() override {
     uint64_t client = client_.Read();
@@ -279,7 +288,6 @@ class UpdateDecoderV2 final : public UpdateDecoder {
   }
 
  private:
-  Lib0Decoder rest_;
   uint64_t feature_flag_;  // unused by Yjs 13.6; read to skip it
   IntDiffOptRleDecoder key_clock_;
   UintOptRleDecoder client_;
@@ -290,7 +298,6 @@ class UpdateDecoderV2 final : public UpdateDecoder {
   RleDecoder parent_info_;
   UintOptRleDecoder type_ref_;
   UintOptRleDecoder len_;
-  uint64_t ds_cur_val_ = 0;
   std::vector<std::string> keys_;
 };
 
