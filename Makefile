@@ -6,6 +6,8 @@ JOBS      ?= $(shell nproc)
 DATA      ?= ./data
 LISTEN    ?= 127.0.0.1:8080
 WEB       ?= web-client/dist
+# The first secretariat account `make run` creates on an empty data directory.
+ADMIN_EMAIL ?= secretariat@accord.localhost
 CMAKE_GEN := -G Ninja
 
 .PHONY: run test build web build-asan bench fuzz format lint deps clean
@@ -20,6 +22,7 @@ build:
 
 run: build web
 	mkdir -p $(DATA)
+	@build/bin/accord bootstrap --data $(DATA) --if-needed --email $(ADMIN_EMAIL) --url http://$(LISTEN)
 	build/bin/accordd --data $(DATA) --listen $(LISTEN) --web $(WEB)
 
 # The web client's production build, redone only when its sources changed since the last one.

@@ -68,19 +68,107 @@ Status ApplyTable(const toml::table& root, std::string_view origin, ServerOption
         return Invalid(origin, node.source(), k, "must be an integer from 0 to 256");
       }
       out.threads = static_cast<int>(*v);
+    } else if (k == "public_url") {
+      auto v = node.value_exact<std::string>();
+      if (!v) return Invalid(origin, node.source(), k, "must be a string (https://host)");
+      if (Status s = CheckPublicUrl(*v); !s.ok()) {
+        return Invalid(origin, node.source(), k, s.message());
+      }
+      out.public_url = *v;
+    } else if (k == "allowed_origins") {
+      const toml::array* list = node.as_array();
+      if (list == nullptr) return Invalid(origin, node.source(), k, "must be an array of strings");
+      std::vector<std::string> origins;
+      for (const auto& item : *list) {
+        auto v = item.value_exact<std::string>();
+        if (!v) return Invalid(origin, item.source(), k, "must hold strings (https://host)");
+        if (Status s = CheckOrigin(*v); !s.ok()) {
+          return Invalid(origin, item.source(), k, s.message());
+        }
+        origins.push_back(*v);
+      }
+      out.allowed_origins = std::move(origins);
+    } else if (k == "mail") {
+      const toml::table* mail = node.as_table();
+      if (mail == nullptr) return Invalid(origin, node.source(), k, "must be a table");
+      for (const auto& [mkey, mnode] : *mail) {
+        const std::string mk(mkey.str());
+        auto v = mnode.value_exact<std::string>();
+        if (mk != "command" && mk != "from") {
+          return Invalid(origin, mkey.source(), "mail." + mk, "unknown key (known: command, from)");
+        }
+        if (!v || v->empty()) {
+          return Invalid(origin, mnode.source(), "mail." + mk, "must be a non-empty string");
+        }
+        (mk == "command" ? out.mail_command : out.mail_from) = *v;
+      }
     } else if (k == "limits") {
       const toml::table* limits = node.as_table();
       if (limits == nullptr) return Invalid(origin, node.source(), k, "must be a table");
       ACCORD_RETURN_IF_ERROR(ApplyLimits(*limits, origin, out.limits));
     } else {
       return Invalid(origin, key.source(), k,
-                     "unknown key (known: data, listen, threads, web_root, [limits])");
+                     "unknown key (known: data, listen, threads, web_root, public_url, "
+                     "allowed_origins, [mail], [limits])");
     }
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+Status CheckOrigin(std::string_view origin) {
+  const char* kHint = "must be an origin like https://accord.example.org (scheme, host, port)";
+  size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return Status::InvalidArgument(kHint);
+  std::string_view scheme = origin.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return Status::InvalidArgument(kHint);
+  std::string_view host = origin.substr(scheme_end + 3);
+  if (host.empty() || host.find('/') != std::string_view::npos ||
+      host.find_first_of(" \t?#@") != std::string_view::npos) {
+    return Status::InvalidArgument(kHint);
+  }
+  return Status::Ok();
+}
+
+Status CheckPublicUrl(std::string_view url) {
+  std::string_view origin = url;
+  if (origin.ends_with("/")) origin.remove_suffix(1);
+  if (Status s = CheckOrigin(origin); !s.ok()) {
+    return Status::InvalidArgument(
+        "must be the instance's address, like https://accord.example.org (no path: Accord is "
+        "served at the root of its host)");
+  }
+  if (url.starts_with("http://") && !IsLoopbackUrl(url)) {
+    return Status::InvalidArgument(
+        "must be https:// (plain http:// only for loopback development); put a TLS proxy such "
+        "as Caddy in front of accordd and give its https:// address");
+  }
+  return Status::Ok();
+}
+
+bool IsLoopbackUrl(std::string_view url) {
+  size_t start = url.find("://");
+  if (start == std::string_view::npos) return false;
+  std::string_view host = url.substr(start + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.starts_with("[")) {
+    return host.substr(0, host.find(']') + 1) == "[::1]";
+  }
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.starts_with("127.");
+}
+
+std::string EffectivePublicUrl(const ServerOptions& options) {
+  if (!options.public_url.empty()) {
+    std::string url = options.public_url;
+    while (url.ends_with("/")) url.pop_back();
+    return url;
+  }
+  std::string host = options.listen_host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(options.listen_port);
+}
 
 Status ApplyConfig(std::string_view text, std::string_view origin, ServerOptions& options) {
   if (text.size() > kMaxConfigBytes) {
@@ -115,7 +203,8 @@ Status ApplyConfigFile(const std::string& path, ServerOptions& options) {
 
 std::string UsageText() {
   return "usage: accordd [--config FILE] [--data DIR] [--listen HOST:PORT] [--threads N]\n"
-         "               [--web DIR] [--limit NAME=VALUE]...\n"
+         "               [--web DIR] [--public-url URL] [--allowed-origin ORIGIN]...\n"
+         "               [--mail-command CMD] [--limit NAME=VALUE]...\n"
          "  --config FILE       read settings from a TOML file (see ops/accordd.toml); the\n"
          "                      flags below override it\n"
          "  --data DIR          where the SQLite database lives (default: ./data, created if "
@@ -124,6 +213,13 @@ std::string UsageText() {
          "  --threads N         worker threads (default: one per core)\n"
          "  --web DIR           serve the built web client from DIR (web-client/dist);\n"
          "                      default: none, only /healthz, /metrics and /ws/ are served\n"
+         "  --public-url URL    the address people reach the instance at (https://...);\n"
+         "                      links in invitations use it. Default: http://LISTEN, which\n"
+         "                      is accepted only on loopback\n"
+         "  --allowed-origin O  a further origin allowed to call the API and open WebSockets\n"
+         "                      (repeatable; the public URL's origin always is)\n"
+         "  --mail-command CMD  send invitation and reset links by piping mail to CMD\n"
+         "                      (e.g. \"/usr/sbin/sendmail -t -i\"); default: no mail\n"
          "  --limit NAME=VALUE  set one limit (repeatable); sizes take K/M/G, durations\n"
          "                      ms/s/m/h. The limits and their defaults:\n" +
          DescribeLimits();
@@ -183,6 +279,24 @@ Status ApplyCommandLine(std::span<const std::string_view> args, ServerOptions& o
       }
       if (n <= 0 || n > 256) return missing(flag, "a number from 1 to 256");
       out.threads = n;
+    } else if (flag == "--public-url") {
+      const std::string_view* v = value();
+      if (!v) return missing(flag, "a URL");
+      if (Status s = CheckPublicUrl(*v); !s.ok()) {
+        return Status::InvalidArgument("--public-url " + s.message());
+      }
+      out.public_url = *v;
+    } else if (flag == "--allowed-origin") {
+      const std::string_view* v = value();
+      if (!v) return missing(flag, "an origin");
+      if (Status s = CheckOrigin(*v); !s.ok()) {
+        return Status::InvalidArgument("--allowed-origin " + s.message());
+      }
+      out.allowed_origins.emplace_back(*v);
+    } else if (flag == "--mail-command") {
+      const std::string_view* v = value();
+      if (!v || v->empty()) return missing(flag, "a command");
+      out.mail_command = *v;
     } else if (flag == "--limit") {
       const std::string_view* v = value();
       if (!v) return missing(flag, "NAME=VALUE");

@@ -4,6 +4,11 @@
 //   listen = "127.0.0.1:8080"            # HOST:PORT
 //   threads = 2                          # 0: one per core
 //   web_root = "/usr/share/accord/web"   # the built web client; absent: API only
+//   public_url = "https://accord.example.org"   # where people reach it (links, cookies)
+//   allowed_origins = ["https://other.example.org"]
+//   [mail]                               # optional: send invitation links by mail
+//   command = "/usr/sbin/sendmail -t -i"
+//   from = "Accord <accord@example.org>"
 //   [limits]                             # any limit `accordd --help` lists, by name
 //   max_message_bytes = "16M"            # sizes: integers are bytes, or strings with K/M/G
 //   handshake_timeout = "10s"            # durations: strings with ms, s, m or h
@@ -24,6 +29,14 @@
 #include "accord/status.h"
 
 namespace accord::server {
+
+// Checks for an origin ("https://host[:port]") and for the public URL (an origin, https
+// unless its host is loopback). InvalidArgument says what is wrong.
+Status CheckOrigin(std::string_view origin);
+Status CheckPublicUrl(std::string_view url);
+bool IsLoopbackUrl(std::string_view url);
+// options.public_url without a trailing '/', or "http://LISTEN_HOST:PORT" when it is empty.
+std::string EffectivePublicUrl(const ServerOptions& options);
 
 // A configuration file larger than this is refused (it is surely not one).
 inline constexpr size_t kMaxConfigBytes = 1024 * 1024;

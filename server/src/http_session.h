@@ -12,7 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "accord/status.h"
 #include "beast_pch.h"
+#include "document_access.h"
+#include "router.h"
 #include "shared_state.h"
 
 namespace accord::server {
@@ -28,9 +31,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DoRead();
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
-  // A WebSocket upgrade: checks the target, the token and the document, then hands the
-  // connection to a WebsocketSession.
+  // A WebSocket upgrade: checks the target and the Origin, then authenticates and authorizes
+  // on the worker pool, then (back on the strand) hands the connection to a WebsocketSession.
   void Upgrade(boost::beast::http::request<boost::beast::http::string_body> request);
+  void FinishUpgrade(
+      std::shared_ptr<boost::beast::http::request<boost::beast::http::string_body>> req,
+      std::string document, bool wants_saved, bool presented, Result<DocumentRights> rights);
+  // A request under /api/: handled by the ApiService on the worker pool.
+  void HandleApi(const boost::beast::http::request<boost::beast::http::string_body>& request);
+  void WriteResponse(HttpResponse out, unsigned version, bool keep_alive, bool head);
   void SendError(boost::beast::http::status status, const char* type, const char* title,
                  const std::string& detail,
                  std::vector<std::pair<std::string, std::string>> headers = {});

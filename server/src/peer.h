@@ -19,13 +19,17 @@ enum class CloseCode : uint16_t {
   kTooBig = 1009,            // a message larger than the configured limit
   kInternal = 1011,          // the document cannot be stored right now
   kDocumentTooLarge = 4002,  // the update would grow the document beyond its limit
+  kRightsChanged = 4003,     // the caller's rights on the document changed: reconnect
   // A client that does not read, or stays silent past the idle limit, is dropped without a
   // close frame: it could not read one (see PROTOCOL.md).
 };
 
 struct PeerInfo {
-  uint64_t id = 0;           // unique per server run
-  bool read_only = false;    // the token grants read access only
+  uint64_t id = 0;               // unique per server run
+  bool read_only = false;        // the caller may read but not write
+  std::string read_only_reason;  // why not, sent with the permission-denied reply
+  int64_t user_id = 0;           // who opened it (rights changes close a user's connections)
+  int64_t write_until = 0;   // Unix seconds after which writes are refused (a deadline); 0: never
   bool wants_saved = false;  // asked for the "saved" extension (?ext=saved)
 };
 

@@ -50,6 +50,12 @@ void Room::CloseAll(CloseCode code, std::string reason) {
   });
 }
 
+void Room::CloseWhere(std::function<bool(const PeerInfo&)> match, CloseCode code,
+                      std::string reason) {
+  net::post(strand_, [self = shared_from_this(), match = std::move(match), code,
+                      reason = std::move(reason)] { self->core_.CloseWhere(match, code, reason); });
+}
+
 void Room::Persist(std::vector<uint8_t> update, std::function<void(Status)> done) {
   // The completion comes from the commit thread and is carried back onto the strand. The weak
   // pointer lets it arrive after an unload without touching a destroyed room (an unload waits

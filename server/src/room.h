@@ -38,6 +38,8 @@ class Room : public std::enable_shared_from_this<Room>, private Persister {
   void Receive(std::shared_ptr<Peer> peer, std::string message);
   void Leave(uint64_t peer_id);
   void CloseAll(CloseCode code, std::string reason);
+  // Closes the connections `match` selects; the room stays open.
+  void CloseWhere(std::function<bool(const PeerInfo&)> match, CloseCode code, std::string reason);
   // Forgets every peer without telling them, breaking the room <-> session references. Only
   // once no thread runs the io_context any more (server teardown).
   void DropPeersAfterShutdown() { core_.ForgetPeers(); }

@@ -1,5 +1,7 @@
 #include "room_core.h"
 
+#include <ctime>
+
 #include "accord/proto/messages.h"
 #include "log.h"
 
@@ -133,9 +135,14 @@ bool RoomCore::WouldExceedSizeLimit(size_t update_bytes) {
 void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
                                  std::span<const uint8_t> update) {
   if (IsEmptyUpdate(update)) return;  // a client answering our step 1 with nothing new
-  if (peer->info().read_only) {
+  const PeerInfo& info = peer->info();
+  const bool lapsed = info.write_until != 0 && std::time(nullptr) >= info.write_until;
+  if (info.read_only || lapsed) {
     metrics_.rejections_read_only.fetch_add(1, std::memory_order_relaxed);
-    peer->Send(Shared(proto::EncodePermissionDenied("read-only token")));
+    std::string reason = lapsed                          ? "the deadline of this phase has passed"
+                         : info.read_only_reason.empty() ? "read-only"
+                                                         : info.read_only_reason;
+    peer->Send(Shared(proto::EncodePermissionDenied(reason)));
     return;
   }
   if (WouldExceedSizeLimit(update.size())) {
@@ -209,6 +216,17 @@ void RoomCore::Leave(uint64_t peer_id) {
   peers_.erase(it);
   std::vector<uint8_t> removed = awareness_.RemoveConnection(peer_id);
   if (!removed.empty()) Broadcast(Shared(proto::EncodeAwareness(removed)), 0);
+}
+
+void RoomCore::CloseWhere(const std::function<bool(const PeerInfo&)>& match, CloseCode code,
+                          const std::string& reason) {
+  std::vector<std::shared_ptr<Peer>> closing;
+  for (auto& [id, p] : peers_) {
+    if (match(p->info())) closing.push_back(p);
+  }
+  // Each closes as a normal leave would: the session calls Leave, which removes its awareness
+  // states and tells the others.
+  for (auto& p : closing) p->Close(code, reason);
 }
 
 void RoomCore::CloseAll(CloseCode code, const std::string& reason) {

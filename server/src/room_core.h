@@ -66,6 +66,9 @@ class RoomCore {
   void Leave(uint64_t peer_id);
   // Closes every peer (server shutdown, or storage failed).
   void CloseAll(CloseCode code, const std::string& reason);
+  // Closes the peers `match` selects (their rights changed); the others stay.
+  void CloseWhere(const std::function<bool(const PeerInfo&)>& match, CloseCode code,
+                  const std::string& reason);
   // Drops every peer without a word (teardown, once nothing can be sent any more).
   void ForgetPeers() { peers_.clear(); }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "accord/proto/messages.h"
 
 namespace accord::server {
@@ -20,6 +22,7 @@ class RecordingPeer : public Peer {
     info_.wants_saved = wants_saved;
   }
   const PeerInfo& info() const override { return info_; }
+  PeerInfo& mutable_info() { return info_; }
   void Send(std::shared_ptr<const std::string> message) override { sent.push_back(message); }
   void Close(CloseCode code, std::string reason) override { closed.push_back({code, reason}); }
 
@@ -138,6 +141,37 @@ TEST_F(RoomCoreTest, ReadOnlyPeerUpdatesAreDeniedNeverAppliedOrStored) {
   // An empty step 2 (nothing to offer) is not an edit and is not denied.
   room_.Receive(ro, Bytes(proto::EncodeSyncStep2(std::vector<uint8_t>{0, 0})));
   EXPECT_EQ(ro->sent.size(), 2u);
+}
+
+TEST_F(RoomCoreTest, WritesLapseAtTheirDeadlineWithoutAReconnect) {
+  auto before = std::make_shared<RecordingPeer>(1);
+  before->mutable_info().write_until = std::time(nullptr) + 3600;  // deadline ahead: writes
+  auto after = std::make_shared<RecordingPeer>(2);
+  after->mutable_info().write_until = std::time(nullptr) - 1;  // deadline passed: refused
+  room_.Join(before);
+  room_.Join(after);
+  room_.Receive(before, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "in time"))));
+  room_.Receive(after, Bytes(proto::EncodeSyncUpdate(MakeUpdate(8, "late"))));
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "in time");
+  auto got = after->Decoded();
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(got.back().kind, proto::Message::Kind::kPermissionDenied);
+  EXPECT_EQ(got.back().reason, "the deadline of this phase has passed");
+  EXPECT_TRUE(after->closed.empty());
+}
+
+TEST_F(RoomCoreTest, CloseWhereClosesOnlyTheSelectedPeers) {
+  auto mine = std::make_shared<RecordingPeer>(1);
+  mine->mutable_info().user_id = 7;
+  auto other = std::make_shared<RecordingPeer>(2);
+  other->mutable_info().user_id = 8;
+  room_.Join(mine);
+  room_.Join(other);
+  room_.CloseWhere([](const PeerInfo& p) { return p.user_id == 7; }, CloseCode::kRightsChanged,
+                   "rights changed");
+  ASSERT_EQ(mine->closed.size(), 1u);
+  EXPECT_EQ(mine->closed[0].code, CloseCode::kRightsChanged);
+  EXPECT_TRUE(other->closed.empty());
 }
 
 TEST_F(RoomCoreTest, MalformedAndHostileMessagesCloseOnlyTheSender) {

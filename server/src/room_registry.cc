@@ -76,6 +76,19 @@ void RoomRegistry::CloseAll(CloseCode code, const std::string& reason) {
   for (auto& [name, room] : rooms) room->CloseAll(code, reason);
 }
 
+void RoomRegistry::CloseMatching(const std::function<bool(const std::string&)>& match,
+                                 std::function<bool(const PeerInfo&)> peer_match, CloseCode code,
+                                 const std::string& reason) {
+  std::vector<std::shared_ptr<Room>> rooms;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [name, room] : rooms_) {
+      if (match(name)) rooms.push_back(room);
+    }
+  }
+  for (auto& room : rooms) room->CloseWhere(peer_match, code, reason);
+}
+
 void RoomRegistry::ReleaseAllAfterShutdown() {
   std::lock_guard lock(mu_);
   closed_ = true;

@@ -11,6 +11,7 @@
 #define ACCORD_SERVER_ROOM_REGISTRY_H_
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,12 @@ class RoomRegistry {
   void Unload(const std::shared_ptr<Room>& room);
   // Closes every connection of every room and refuses new ones (shutdown).
   void CloseAll(CloseCode code, const std::string& reason);
+  // Closes every connection of the loaded documents `match` selects, leaving the rooms open for
+  // reconnection (rights changed: clients reconnect and are authorized afresh).
+  // Only the connections `peer_match` selects are closed.
+  void CloseMatching(const std::function<bool(const std::string&)>& match,
+                     std::function<bool(const PeerInfo&)> peer_match, CloseCode code,
+                     const std::string& reason);
   size_t size() const;
   // Drops every room (and the rooms' references to their sessions). Only once no thread runs
   // the io_context any more (server teardown).

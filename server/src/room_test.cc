@@ -101,7 +101,15 @@ TEST_F(RoomTest, MessagesFromManyThreadsAreAppliedOneAtATime) {
     ASSERT_TRUE(replica.ApplyUpdate(got[i].payload).ok());
   }
   EXPECT_EQ(replica.GetText("t")->Length(), static_cast<uint64_t>(kThreads * kPerThread));
-  commits_->Flush();
+  // The room relays an update before it hands it to the commit queue (relay first, durability
+  // right after), so the watcher can hear the last one a moment before it is queued: flush
+  // until everything is there, within a generous bound.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    commits_->Flush();
+  } while (StoredUpdates("doc").size() < static_cast<size_t>(kThreads * kPerThread) &&
+           std::chrono::steady_clock::now() < deadline &&
+           (std::this_thread::sleep_for(std::chrono::milliseconds(5)), true));
   EXPECT_EQ(StoredUpdates("doc").size(), static_cast<size_t>(kThreads * kPerThread));
 }
 

@@ -4,16 +4,23 @@
 #include <thread>
 #include <vector>
 
+#include "accord/auth/password.h"
+#include "accord/auth/secret.h"
+#include "api_service.h"
 #include "beast_pch.h"
 #include "commit_queue.h"
+#include "config.h"
 #include "database.h"
+#include "document_access.h"
 #include "document_store.h"
+#include "instance_key.h"
 #include "listener.h"
 #include "log.h"
+#include "mailer.h"
 #include "room_registry.h"
 #include "shared_state.h"
+#include "sqlite_account_store.h"
 #include "static_files.h"
-#include "token_store.h"
 
 namespace accord::server {
 namespace {
@@ -26,28 +33,46 @@ constexpr std::chrono::milliseconds kShutdownGrace{1500};
 
 class ServerImpl final : public Server {
  public:
-  ServerImpl(const ServerOptions& options, std::unique_ptr<TokenStore> tokens,
+  ServerImpl(const ServerOptions& options, std::unique_ptr<ApiService> api,
              std::unique_ptr<DocumentStore> store, std::shared_ptr<const StaticFiles> static_files)
       : options_(options),
-        tokens_(std::move(tokens)),
+        api_(std::move(api)),
         store_(std::move(store)),
         ioc_(ThreadCount(options)),
+        workers_(kWorkerThreads),
         signals_(ioc_),
         shutdown_timer_(ioc_),
         state_(std::make_shared<SharedState>(
-            options.limits, SharedStateParts{tokens_.get(), nullptr, std::move(static_files)})),
+            options.limits, SharedStateParts{api_.get(),
+                                             [this](std::function<void()> task) {
+                                               net::post(workers_, std::move(task));
+                                             },
+                                             nullptr, std::move(static_files)})),
         commits_(std::make_unique<CommitQueue>(*store_, state_->limits(), state_->metrics())),
         rooms_(std::make_unique<RoomRegistry>(ioc_, state_->limits(), state_->metrics(), *store_,
                                               *commits_)),
         listener_(std::make_shared<Listener>(ioc_, state_)) {
     state_->set_commits(commits_.get());
     state_->set_rooms(rooms_.get());
+    // A change of rights closes the affected sockets; their clients reconnect and are
+    // authorized afresh (document_access.h).
+    api_->context().rights_changed = [rooms = rooms_.get()](const std::string& document,
+                                                            auth::Id user) {
+      rooms->CloseMatching(
+          [&document](const std::string& name) {
+            return document.empty() || name == document || name.starts_with(document + ".");
+          },
+          [user](const PeerInfo& peer) { return user == 0 || peer.user_id == user; },
+          CloseCode::kRightsChanged, "your access rights to this document changed; reconnect");
+    };
   }
 
   ~ServerImpl() override {
     // Sessions and rooms die with the io_context's pending handlers; the commit thread must
     // stop before the store goes.
     commits_->Stop();
+    workers_.join();
+    api_->context().rights_changed = nullptr;
     state_->set_rooms(nullptr);
   }
 
@@ -68,6 +93,7 @@ class ServerImpl final : public Server {
   }
 
   uint16_t port() const override { return listener_->port(); }
+  ApiService& api() { return *api_; }
 
   Status Run() override {
     if (options_.handle_signals) {
@@ -116,10 +142,15 @@ class ServerImpl final : public Server {
     return n == 0 ? 1 : static_cast<int>(n);
   }
 
+  // Blocking work (SQLite account lookups, Argon2id) runs here, never on the network threads.
+  // Two threads: PasswordHasher lets two hashes run at once (128 MiB) on a small VPS.
+  static constexpr int kWorkerThreads = 2;
+
   ServerOptions options_;
-  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<ApiService> api_;
   std::unique_ptr<DocumentStore> store_;
   net::io_context ioc_;
+  net::thread_pool workers_;
   net::signal_set signals_;
   net::steady_timer shutdown_timer_;
   std::shared_ptr<SharedState> state_;
@@ -129,14 +160,56 @@ class ServerImpl final : public Server {
   std::atomic<bool> stopping_{false};
 };
 
+// What the ApiContext points to, owned together.
+struct Owned {
+  std::unique_ptr<SqliteAccountStore> accounts;
+  auth::PasswordHasher passwords;
+  ApiConfig config;
+};
+
+// Everything the REST API needs, from the options.
+Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Database& db) {
+  auto accounts = SqliteAccountStore::Open(options.data_dir);
+  if (!accounts.ok()) return accounts.status();
+  auto key = LoadOrCreateInstanceKey(db);
+  if (!key.ok()) return key.status();
+  auto holder = std::make_shared<Owned>();
+  holder->accounts = std::move(*accounts);
+  ServerOptions plain = options;
+  plain.public_url.clear();
+  if (options.public_url.empty() && !IsLoopbackUrl(EffectivePublicUrl(plain))) {
+    return Status::InvalidArgument(
+        "accordd listens on " + options.listen_host +
+        ", beyond loopback, but has no public_url: browsers would send session cookies in "
+        "clear. Serve it through a TLS proxy (such as Caddy) and set public_url to its "
+        "https:// address");
+  }
+  holder->config.public_url = EffectivePublicUrl(options);
+  if (Status s = CheckPublicUrl(holder->config.public_url); !s.ok()) {
+    return Status::InvalidArgument("public_url " + s.message());
+  }
+  holder->config.allowed_origins = options.allowed_origins;
+  auto ctx = std::make_unique<ApiContext>();
+  ctx->store = holder->accounts.get();
+  ctx->passwords = &holder->passwords;
+  ctx->config = &holder->config;
+  ctx->instance_key = std::move(*key);
+  if (!options.mail_command.empty()) {
+    ctx->mailer = CommandMailer(options.mail_command, options.mail_from);
+  }
+  ctx->keep_alive = holder;
+  return std::make_unique<ApiService>(std::move(ctx));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   // Opening the database applies pending migrations before anything else touches it.
   auto db = Database::Open(options.data_dir);
   if (!db.ok()) return db.status();
-  auto tokens = TokenStore::Open(options.data_dir);
-  if (!tokens.ok()) return tokens.status();
+  ACCORD_RETURN_IF_ERROR(auth::Initialize());
+  auto api = OpenApi(options, **db);
+  if (!api.ok()) return api.status();
   auto store = OpenSqliteDocumentStore(options.data_dir);
   if (!store.ok()) return store.status();
   std::shared_ptr<const StaticFiles> static_files;
@@ -145,9 +218,15 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     if (!files.ok()) return files.status();
     static_files = std::move(*files);
   }
-  auto server = std::make_unique<ServerImpl>(options, std::move(*tokens), std::move(*store),
+  auto server = std::make_unique<ServerImpl>(options, std::move(*api), std::move(*store),
                                              std::move(static_files));
   ACCORD_RETURN_IF_ERROR(server->Bind());
+  if (options.public_url.empty()) {
+    // Port 0 picks a free port: only now is the development URL known.
+    ServerOptions bound = options;
+    bound.listen_port = server->port();
+    server->api().SetPublicUrl(EffectivePublicUrl(bound));
+  }
   return std::unique_ptr<Server>(std::move(server));
 }
 

@@ -14,9 +14,10 @@
 #include "accord/crdt/doc.h"
 #include "accord/proto/awareness.h"
 #include "accord/proto/messages.h"
+#include "account_admin.h"
 #include "beast_pch.h"
 #include "document_store.h"
-#include "token_store.h"
+#include "sqlite_account_store.h"
 
 namespace accord::server {
 namespace {
@@ -167,15 +168,24 @@ class ServerTest : public ::testing::Test {
            ("accord-server-test-" + std::to_string(getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    auto tokens = TokenStore::Open(dir_.string());
-    ASSERT_TRUE(tokens.ok()) << tokens.status().ToString();
-    auto write = (*tokens)->Create("*", Access::kWrite, std::nullopt);
-    auto read = (*tokens)->Create("*", Access::kRead, std::nullopt);
-    auto team = (*tokens)->Create("team-*", Access::kWrite, std::nullopt);
+    // The instance secretariat may open any document; its tokens are cut down by scope and
+    // document pattern.
+    auto store = SqliteAccountStore::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto boot = Bootstrap(**store, "sec@example.org", "Sec", "Secretariat", "SEC",
+                          "http://127.0.0.1", std::chrono::hours(1), 1000);
+    ASSERT_TRUE(boot.ok()) << boot.status().ToString();
+    ASSERT_TRUE(
+        (*store)->AddMembership(boot->user.id, boot->host.id, auth::Role::kSecretariat, 1000).ok());
+    const uint32_t rw = auth::kScopeDocumentsRead | auth::kScopeDocumentsWrite;
+    auto write = IssueApiToken(**store, boot->user.id, "w", rw, "*", std::nullopt, 1000, 0);
+    auto read = IssueApiToken(**store, boot->user.id, "r", auth::kScopeDocumentsRead, "*",
+                              std::nullopt, 1000, 0);
+    auto team = IssueApiToken(**store, boot->user.id, "t", rw, "team-*", std::nullopt, 1000, 0);
     ASSERT_TRUE(write.ok() && read.ok() && team.ok());
-    token_ = *write;
-    read_token_ = *read;
-    team_token_ = *team;
+    token_ = write->secret;
+    read_token_ = read->secret;
+    team_token_ = team->secret;
     limits_.commit_interval = std::chrono::milliseconds(1);
   }
   void TearDown() override {
@@ -409,7 +419,7 @@ TEST_F(ServerTest, AReadOnlyTokenCannotEdit) {
   r.Send(proto::EncodeSyncUpdate(MakeUpdate(7, "nope")));
   proto::Message denied = r.Next();
   ASSERT_EQ(denied.kind, Kind::kPermissionDenied);
-  EXPECT_EQ(denied.reason, "read-only token");
+  EXPECT_EQ(denied.reason, "the API token lacks the documents:write scope");
   r.Send(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector()));
   proto::Message step2 = r.Next();
   ASSERT_EQ(step2.kind, Kind::kSyncStep2);

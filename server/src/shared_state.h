@@ -1,7 +1,8 @@
 // shared_state.h: what every session of one running server shares.
 //
 // Created once by the server and handed to each session by shared_ptr, as in Beast's
-// chat-multi example: limits, metrics, the HTTP router, the token store, the commit queue and
+// chat-multi example: limits, metrics, the HTTP router, the REST API service (which also
+// authenticates WebSocket upgrades), the worker pool for blocking work, the commit queue and
 // the loaded documents. Its members are immutable after construction or internally
 // synchronised, so any thread may use it.
 #ifndef ACCORD_SERVER_SHARED_STATE_H_
@@ -9,6 +10,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,8 +25,8 @@ namespace accord::server {
 
 class CommitQueue;
 class RoomRegistry;
+class ApiService;
 class SharedState;
-class TokenStore;
 
 // One admitted TCP connection, counted in total and per remote address until destroyed. Moves
 // from the HTTP session to the WebSocket session that takes the connection over.
@@ -45,7 +47,10 @@ class ConnectionSlot {
 };
 
 struct SharedStateParts {
-  TokenStore* tokens = nullptr;                     // must outlive the SharedState
+  ApiService* api = nullptr;  // must outlive the SharedState
+  // Runs a blocking task (SQLite, Argon2id) off the network threads; the task posts its
+  // result back to the session's strand.
+  std::function<void(std::function<void()>)> run_blocking;
   CommitQueue* commits = nullptr;                   // must outlive the SharedState
   std::shared_ptr<const StaticFiles> static_files;  // null: no web client
 };
@@ -58,7 +63,8 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   const Limits& limits() const { return limits_; }
   const Router& router() const { return router_; }
   Metrics& metrics() { return metrics_; }
-  TokenStore& tokens() { return *parts_.tokens; }
+  ApiService& api() { return *parts_.api; }
+  void RunBlocking(std::function<void()> task) { parts_.run_blocking(std::move(task)); }
   CommitQueue& commits() { return *parts_.commits; }
   // Set once by the server before it accepts connections.
   void set_rooms(RoomRegistry* rooms) { rooms_ = rooms; }

@@ -16,17 +16,39 @@
 
 #include "../src/document_loader.h"
 #include "../src/document_store.h"
-#include "../src/token_store.h"
+#include "accord_commands.h"
 
 namespace {
 
 constexpr const char* kUsage =
     "usage: accord COMMAND [ARGS]\n"
-    "commands:\n"
-    "  token create --data DIR --doc PATTERN --access read|write [--ttl DURATION]\n"
-    "            create an access token and print it (only its hash is stored).\n"
-    "            PATTERN: a document name, a prefix ending in '*', or '*' for all;\n"
-    "            DURATION: a number with s, m, h or d (e.g. 90m, 7d); default: no expiry\n"
+    "accounts (open DIR/accord.db directly; safe while accordd runs):\n"
+    "  bootstrap --data DIR --email EMAIL [--name NAME] [--org-name NAME] [--org-short SHORT]\n"
+    "            [--url PUBLIC_URL] [--ttl DURATION] [--if-needed]\n"
+    "            create the instance's secretariat organization and first account, and print\n"
+    "            the one-time link that sets its password. --if-needed: do nothing if the\n"
+    "            instance already has a secretariat member with a password (else print a\n"
+    "            fresh link)\n"
+    "  org add --data DIR --name NAME --short SHORT [--country CC] [--kind KIND]\n"
+    "            [--website URL] [--host]\n"
+    "            add an organization (KIND: union, party, movement, ngo, other); print its id\n"
+    "  user add --data DIR --email EMAIL --name NAME [--language TAG] [--password-stdin]\n"
+    "            add a user (with the password read from stdin, or none: invite them)\n"
+    "  user list --data DIR\n"
+    "            one line per user: id, email, name, state (active, invited, disabled)\n"
+    "  member add --data DIR --email EMAIL --org SHORT --role ROLE\n"
+    "            give a user a role in an organization (ROLE: secretariat, delegate,\n"
+    "            signatory, observer)\n"
+    "  invite --data DIR --email EMAIL --org SHORT --role ROLE [--name NAME] [--url URL]\n"
+    "            [--ttl DURATION]\n"
+    "            print a one-time link that lets EMAIL set a password and take the role\n"
+    "  token create --data DIR --user EMAIL --scope SCOPES [--docs PATTERN] [--ttl DURATION]\n"
+    "            [--name NAME]\n"
+    "            print a new API token of the user (shown once; only its hash is stored).\n"
+    "            SCOPES: comma-separated documents:read, documents:write, api:read,\n"
+    "            api:write. PATTERN: a document name, a prefix ending in '*', or '*' (default)\n"
+    "  DURATION: a number with s, m, h or d (e.g. 90m, 7d)\n"
+    "documents (only read; safe while accordd runs):\n"
     "  doc export --data DIR NAME\n"
     "            write the stored document's full state (one Yjs v1 update) to stdout\n"
     "  doc list --data DIR\n"
@@ -35,9 +57,12 @@ constexpr const char* kUsage =
     "  db check --data DIR\n"
     "            check the database file and that every document loads; print \"ok\", or\n"
     "            the problems and exit 1\n"
-    "  (doc and db commands only read, and may run while accordd runs)\n"
     "  version   print the version\n"
     "  help      print this text\n";
+
+}  // namespace
+
+namespace accord::cli {
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "accord: %s\n%s", message.c_str(), kUsage);
@@ -54,54 +79,11 @@ std::optional<std::chrono::seconds> ParseTtl(std::string_view text) {
   return std::chrono::seconds(n * scale);
 }
 
-// Reads "--flag value" pairs into `flags`; false on a stray argument or a missing value.
-bool ParseFlags(int argc, char** argv, int first, std::map<std::string, std::string>& flags,
-                std::string* error) {
-  for (int i = first; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg.substr(0, 2) != "--" || i + 1 >= argc) {
-      *error = "unexpected argument '" + std::string(arg) + "'";
-      return false;
-    }
-    flags[std::string(arg.substr(2))] = argv[++i];
-  }
-  return true;
-}
+}  // namespace accord::cli
 
-int TokenCreate(int argc, char** argv) {
-  std::map<std::string, std::string> flags;
-  std::string error;
-  if (!ParseFlags(argc, argv, 3, flags, &error)) return UsageError(error);
-  for (const auto& [k, v] : flags) {
-    if (k != "data" && k != "doc" && k != "access" && k != "ttl") {
-      return UsageError("unknown flag --" + k);
-    }
-  }
-  if (!flags.count("data") || !flags.count("doc") || !flags.count("access")) {
-    return UsageError("token create needs --data, --doc and --access");
-  }
-  const std::string& access = flags["access"];
-  if (access != "read" && access != "write") return UsageError("--access is read or write");
-  std::optional<std::chrono::seconds> ttl;
-  if (flags.count("ttl")) {
-    ttl = ParseTtl(flags["ttl"]);
-    if (!ttl) return UsageError("--ttl needs a duration such as 30s, 90m, 12h or 7d");
-  }
-  auto store = accord::server::TokenStore::Open(flags["data"]);
-  if (!store.ok()) {
-    std::fprintf(stderr, "accord: %s\n", store.status().ToString().c_str());
-    return 1;
-  }
-  auto token = (*store)->Create(
-      flags["doc"],
-      access == "write" ? accord::server::Access::kWrite : accord::server::Access::kRead, ttl);
-  if (!token.ok()) {
-    std::fprintf(stderr, "accord: %s\n", token.status().ToString().c_str());
-    return 1;
-  }
-  std::printf("%s\n", token->c_str());
-  return 0;
-}
+namespace {
+
+using accord::cli::UsageError;
 
 void PrintError(const accord::Status& status) {
   std::fprintf(stderr, "accord: %s\n", status.ToString().c_str());
@@ -242,12 +224,29 @@ int main(int argc, char** argv) {
     std::puts("accord 0.1.0");
     return 0;
   }
+  std::string_view sub = argc >= 3 ? argv[2] : "";
+  // The account commands take the arguments after their words.
+  auto rest = [&](int words) { return accord::cli::Args(argv + 1 + words, argv + argc); };
+  if (cmd == "bootstrap") return accord::cli::Bootstrap(rest(1));
+  if (cmd == "invite") return accord::cli::Invite(rest(1));
   if (cmd == "token") {
-    if (argc >= 3 && std::string_view(argv[2]) == "create") return TokenCreate(argc, argv);
+    if (sub == "create") return accord::cli::TokenCreate(rest(2));
     return UsageError("token needs a subcommand: create");
   }
+  if (cmd == "org") {
+    if (sub == "add") return accord::cli::OrgAdd(rest(2));
+    return UsageError("org needs a subcommand: add");
+  }
+  if (cmd == "user") {
+    if (sub == "add") return accord::cli::UserAdd(rest(2));
+    if (sub == "list") return accord::cli::UserList(rest(2));
+    return UsageError("user needs a subcommand: add or list");
+  }
+  if (cmd == "member") {
+    if (sub == "add") return accord::cli::MemberAdd(rest(2));
+    return UsageError("member needs a subcommand: add");
+  }
   if (cmd == "doc") {
-    std::string_view sub = argc >= 3 ? argv[2] : "";
     if (sub == "export") return DocExport(argc, argv);
     if (sub == "list") return DocList(argc, argv);
     return UsageError("doc needs a subcommand: export or list");

@@ -113,8 +113,14 @@ function accordBinDir () {
 // Creates a data directory holding a write token for every document.
 export function prepareAccordData (dataDir) {
   const bin = path.join(accordBinDir(), 'accord')
-  const out = execFileSync(bin, ['token', 'create', '--data', dataDir, '--doc', '*', '--access', 'write'],
+  // An instance secretariat member may open every document; the token carries the document
+  // scopes only.
+  const run = (...args) => execFileSync(bin, [...args, '--data', dataDir],
     { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 }).toString().trim()
+  run('org', 'add', '--name', 'Bench', '--short', 'BENCH', '--host')
+  run('user', 'add', '--email', 'bench@example.org', '--name', 'Bench')
+  run('member', 'add', '--email', 'bench@example.org', '--org', 'BENCH', '--role', 'secretariat')
+  const out = run('token', 'create', '--user', 'bench@example.org', '--scope', 'documents:read,documents:write', '--docs', '*')
   const token = out.split('\n').pop().trim()
   if (!token) throw new Error('`accord token create` printed no token')
   return token

@@ -19,9 +19,29 @@ export function wsBase (server) {
   return server.url.replace(/^http/, 'ws') + '/ws'
 }
 
-// Creates a token with the `accord` CLI (works while accordd runs: SQLite WAL).
+// Makes sure the instance has a secretariat member, ops@example.org, whose API tokens the
+// protocol suites use: the instance secretariat may open any document (auth/POLICY.md), so a
+// token's document pattern and scopes alone decide what these tests may do.
+export const OPS_EMAIL = 'ops@example.org'
+export function ensureSecretariat (dataDir) {
+  const accord = (...args) => {
+    try {
+      execFileSync(binary('accord'), [...args, '--data', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    } catch (e) {
+      if (!/already exists/.test(String(e.stderr))) throw new Error(`accord ${args.join(' ')} failed: ${e.stderr}`)
+    }
+  }
+  accord('org', 'add', '--name', 'Secretariat', '--short', 'SEC', '--host')
+  accord('user', 'add', '--email', OPS_EMAIL, '--name', 'Ops')
+  accord('member', 'add', '--email', OPS_EMAIL, '--org', 'SEC', '--role', 'secretariat')
+}
+
+// Creates an API token of the secretariat member with the `accord` CLI (works while accordd
+// runs: SQLite WAL). `access` 'read' gives documents:read, 'write' documents:read and :write.
 export function createToken (dataDir, { doc = '*', access = 'write', ttl } = {}) {
-  const args = ['token', 'create', '--data', dataDir, '--doc', doc, '--access', access]
+  ensureSecretariat(dataDir)
+  const scope = access === 'write' ? 'documents:read,documents:write' : 'documents:read'
+  const args = ['token', 'create', '--data', dataDir, '--user', OPS_EMAIL, '--scope', scope, '--docs', doc]
   if (ttl) args.push('--ttl', ttl)
   return execFileSync(binary('accord'), args, { encoding: 'utf8' }).trim()
 }

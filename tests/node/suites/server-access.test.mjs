@@ -1,25 +1,61 @@
-// Access to documents: a token is needed for every socket; a read-only token reads everything and
-// writes nothing; wrong, expired and out-of-scope tokens are refused at the upgrade with 401/403.
+// Access to documents with API tokens (of the instance secretariat, who may open any document, so
+// the token alone decides): a token is needed for every socket; a documents:read token reads
+// everything and writes nothing; wrong, expired and out-of-scope tokens are refused at the
+// upgrade with 401/403 and a problem+json body. Per-role rights are in ws-authorization.test.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as Y from 'yjs'
+import WebSocket from 'ws'
 import { startAccordd } from '../lib/accordd.mjs'
 import {
   createToken, exportDoc, docFromUpdate, provider, waitFor, sameState, rawClient, syncUpdate,
-  upgradeStatus, MSG_AUTH
+  upgradeStatus, wsBase, MSG_AUTH
 } from '../lib/yclient.mjs'
+
+// The refused upgrade's status, WWW-Authenticate header and problem+json body.
+function refusedUpgrade (server, pathAndQuery, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsBase(server).replace(/\/ws$/, '') + pathAndQuery, { headers })
+    ws.on('unexpected-response', (req, res) => {
+      let body = ''
+      res.on('data', d => { body += d })
+      res.on('end', () => resolve({
+        status: res.statusCode,
+        contentType: res.headers['content-type'],
+        wwwAuthenticate: res.headers['www-authenticate'],
+        body: JSON.parse(body)
+      }))
+    })
+    ws.on('open', () => { ws.close(); reject(new Error(`${pathAndQuery} was not refused`)) })
+    ws.on('error', () => {})
+  })
+}
 
 test('no token, a wrong token, an expired token: 401 at the upgrade; a token for another document: 403', async () => {
   const server = await startAccordd()
   try {
     const good = createToken(server.dataDir, { doc: 'team-*', access: 'write' })
-    assert.match(good, /^[A-Za-z0-9_-]{20,}$/)
+    assert.match(good, /^acc_[A-Za-z0-9_-]{43}$/)
     assert.equal(await upgradeStatus(server, '/ws/team-a'), 401)
     assert.equal(await upgradeStatus(server, '/ws/team-a?token=not-a-token'), 401)
     assert.equal(await upgradeStatus(server, '/ws/team-a?token=' + good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A')), 401)
     assert.equal(await upgradeStatus(server, '/ws/other?token=' + good), 403)
     assert.equal(await upgradeStatus(server, '/ws/team-a?token=' + good), 101)
     assert.equal(await upgradeStatus(server, '/ws/team-a', { Authorization: 'Bearer ' + good }), 101)
+    // The refusals say why, as problem+json.
+    const missing = await refusedUpgrade(server, '/ws/team-a')
+    assert.equal(missing.status, 401)
+    assert.equal(missing.contentType, 'application/problem+json')
+    assert.equal(missing.body.type, '/problems/unauthenticated')
+    assert.equal(missing.wwwAuthenticate, 'Bearer')
+    const wrong = await refusedUpgrade(server, '/ws/team-a?token=acc_' + 'A'.repeat(43))
+    assert.equal(wrong.status, 401)
+    assert.equal(wrong.body.type, '/problems/unauthenticated')
+    assert.match(wrong.wwwAuthenticate, /invalid_token/)
+    const elsewhere = await refusedUpgrade(server, '/ws/other?token=' + good)
+    assert.equal(elsewhere.status, 403)
+    assert.equal(elsewhere.body.type, '/problems/forbidden')
+    assert.match(elsewhere.body.detail, /does not cover the document 'other'/)
     // A short-lived token works until it expires (4 s leaves room for a slow, sanitized CLI).
     const created = Date.now()
     const expired = createToken(server.dataDir, { doc: 'team-*', access: 'write', ttl: '4s' })
@@ -72,7 +108,7 @@ test('a read-only client receives everything, and its edits reach neither others
     raw.send(syncUpdate(update))
     const denied = await raw.next(m => m.type === MSG_AUTH)
     assert.equal(denied.sub, 0)
-    assert.match(denied.reason, /read-only|permission/i)
+    assert.match(denied.reason, /the API token lacks the documents:write scope/)
 
     reader.doc.getText('t').insert(0, 'READER ')
     writer.doc.getText('t').insert(0, '> ')

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "accord/server/limits.h"
 #include "accord/status.h"
@@ -26,6 +27,18 @@ struct ServerOptions {
   std::string web_root;
   bool handle_signals = true;
   Limits limits;
+  // The address people reach the instance at ("https://accord.example.org"): links in
+  // invitations are built on it and its scheme decides whether session cookies are Secure.
+  // Plain http:// is accepted only for loopback hosts (development). Empty: http:// on the
+  // listen address.
+  std::string public_url;
+  // Further origins allowed to make state-changing API requests and WebSocket connections
+  // (public_url's origin always is), e.g. a development server of the web client.
+  std::vector<std::string> allowed_origins;
+  // The mail submission command invitation and reset links are sent with (`sendmail -t -i`
+  // of msmtp or Postfix); empty: no mail, links are shown to the secretariat to pass on.
+  std::string mail_command;
+  std::string mail_from = "Accord <accord@localhost>";
 };
 
 class Server {

@@ -1,0 +1,261 @@
+// Statements as far as rights are concerned: their phase, deadline and participants. The live
+// draft of statement `s` is the document "statement.s" (document_access.h).
+//
+//   GET    /api/v1/statements                         those the caller may read
+//   POST   /api/v1/statements                         {slug, title} (instance secretariat)
+//   GET    /api/v1/statements/{slug}                  with participants and the caller's rights
+//   PATCH  /api/v1/statements/{slug}                  {phase?, phase_deadline?} (its secretariat)
+//   PUT    /api/v1/statements/{slug}/participants/{org_id}  {convener?, edit?, amend?, sign?}
+//   DELETE /api/v1/statements/{slug}/participants/{org_id}
+#include <boost/json.hpp>
+#include <ctime>
+
+#include "api.h"
+#include "api_json.h"
+#include "document_access.h"
+
+namespace accord::server {
+namespace json = boost::json;
+
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SSZ" (UTC only, as FormatTime writes it) to Unix seconds.
+std::optional<auth::UnixTime> ParseTime(std::string_view s) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != 'Z') {
+    return std::nullopt;
+  }
+  auto num = [&](size_t at, size_t n) -> int {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  std::tm tm{};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(5, 2) - 1;
+  tm.tm_mday = num(8, 2);
+  tm.tm_hour = num(11, 2);
+  tm.tm_min = num(14, 2);
+  tm.tm_sec = num(17, 2);
+  if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+      tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+      tm.tm_sec > 59) {
+    return std::nullopt;
+  }
+  std::tm copy = tm;
+  auth::UnixTime t = timegm(&copy);
+  if (copy.tm_mday != tm.tm_mday) return std::nullopt;  // 31 February and the like
+  return t;
+}
+
+struct Loaded {
+  auth::StatementRef statement;
+  std::vector<auth::Participation> participants;
+};
+
+// Loads the statement named by {slug}, or the problem.
+std::optional<Loaded> Load(ApiContext& ctx, const ApiRequest& req, HttpResponse* problem) {
+  auto it = req.params.find("slug");
+  auto statement = ctx.store->FindStatementBySlug(it == req.params.end() ? "" : it->second);
+  if (!statement.ok()) {
+    *problem = statement.status().code() == Status::Code::kNotFound
+                   ? ApiError(404, "not-found", "Not found", "no statement with that slug")
+                   : StoreProblem(statement.status());
+    return std::nullopt;
+  }
+  auto participants = ctx.store->ListParticipants(statement->id);
+  if (!participants.ok()) {
+    *problem = StoreProblem(participants.status());
+    return std::nullopt;
+  }
+  return Loaded{std::move(*statement), std::move(*participants)};
+}
+
+auth::Target TargetOf(ApiContext& ctx, const Loaded& loaded) {
+  auth::Target t;
+  t.statement = &loaded.statement;
+  t.participants = &loaded.participants;
+  t.now = ctx.now();
+  return t;
+}
+
+// Loads the statement named by {slug} and asks the policy for `action` on it.
+std::optional<Loaded> LoadFor(ApiContext& ctx, const ApiRequest& req, const ApiCaller& caller,
+                              auth::Action action, HttpResponse* problem) {
+  auto loaded = Load(ctx, req, problem);
+  if (!loaded) return std::nullopt;
+  if (auto denied = Deny(ctx, req, caller, action, TargetOf(ctx, *loaded))) {
+    *problem = std::move(*denied);
+    return std::nullopt;
+  }
+  return loaded;
+}
+
+json::object StatementView(ApiContext& ctx, const ApiCaller& caller, const Loaded& loaded) {
+  json::object out = ToJson(loaded.statement);
+  json::array participants;
+  for (const auto& p : loaded.participants) participants.push_back(ToJson(p));
+  out["participants"] = std::move(participants);
+  // What the caller may do now (for each organization they could act for), so clients show
+  // only the controls that will work.
+  json::object rights;
+  auth::Target target = TargetOf(ctx, loaded);
+  for (auth::Action a :
+       {auth::Action::kEditDraft, auth::Action::kSettleAmendment, auth::Action::kChangePhase,
+        auth::Action::kPublishVersion, auth::Action::kManageParticipants}) {
+    rights[auth::ActionName(a)] = static_cast<bool>(auth::Authorize(caller.principal, a, target));
+  }
+  for (auth::Action a :
+       {auth::Action::kProposeAmendment, auth::Action::kSupportAmendment, auth::Action::kEndorse}) {
+    json::array orgs;
+    for (const auto& m : caller.principal.memberships) {
+      auth::Target acting = target;
+      acting.acting_org = m.organization_id;
+      bool seen = false;
+      for (const auto& v : orgs) seen = seen || v.as_int64() == m.organization_id;
+      if (!seen && auth::Authorize(caller.principal, a, acting)) orgs.push_back(m.organization_id);
+    }
+    rights[std::string(auth::ActionName(a)) + "-for"] = std::move(orgs);
+  }
+  out["rights"] = std::move(rights);
+  return out;
+}
+
+HttpResponse ListStatements(ApiContext& ctx, const ApiRequest&, const ApiCaller* caller) {
+  auto statements = ctx.store->ListStatements();
+  if (!statements.ok()) return StoreProblem(statements.status());
+  json::array items;
+  for (auto& s : *statements) {
+    auto participants = ctx.store->ListParticipants(s.id);
+    if (!participants.ok()) return StoreProblem(participants.status());
+    Loaded loaded{s, std::move(*participants)};
+    if (auth::Authorize(caller->principal, auth::Action::kReadStatement, TargetOf(ctx, loaded))) {
+      items.push_back(ToJson(s));
+    }
+  }
+  return JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}}));
+}
+
+HttpResponse CreateStatement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
+  if (auto denied = Deny(ctx, req, *caller, auth::Action::kCreateStatement)) return *denied;
+  JsonBody body;
+  HttpResponse error;
+  if (!body.Parse(req, {"slug", "title"}, &error)) return error;
+  auto slug = body.String("slug", true, 1, 64);
+  if (slug) {
+    if (std::string why = CheckSlug(*slug); !why.empty()) body.AddError("slug", why);
+  }
+  auto title = body.String("title", true, 1, 300);
+  if (!body.ok()) return body.Problem();
+  auto created = ctx.store->CreateStatement(*slug, *title, ctx.now());
+  if (!created.ok()) return StoreProblem(created.status());
+  ctx.Audit("statement-created", req, caller->user.id, "statement:" + std::to_string(created->id),
+            json::serialize(json::object{{"slug", created->slug}}));
+  HttpResponse r = JsonResponse(201, json::serialize(ToJson(*created)));
+  r.headers.emplace_back("Location", "/api/v1/statements/" + created->slug);
+  return r;
+}
+
+HttpResponse GetStatement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
+  HttpResponse problem;
+  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kReadStatement, &problem);
+  if (!loaded) return problem;
+  return JsonResponse(200, json::serialize(StatementView(ctx, *caller, *loaded)));
+}
+
+HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
+  HttpResponse problem;
+  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kChangePhase, &problem);
+  if (!loaded) return problem;
+  JsonBody body;
+  if (!body.Parse(req, {"phase", "phase_deadline"}, &problem)) return problem;
+  auto phase = body.Enum<auth::Phase>("phase", false, &auth::ParsePhase,
+                                      "drafting, amendments, consolidation, final");
+  std::optional<auth::UnixTime> deadline = loaded->statement.phase_deadline;
+  if (body.IsNull("phase_deadline")) {
+    deadline.reset();
+  } else if (auto text = body.String("phase_deadline", false, 20, 20)) {
+    deadline = ParseTime(*text);
+    if (!deadline) body.AddError("phase_deadline", "must be a UTC time like 2027-01-31T18:00:00Z");
+  } else if (body.Has("phase_deadline") && body.ok()) {
+    body.AddError("phase_deadline", "must be a UTC time like 2027-01-31T18:00:00Z, or null");
+  }
+  if (!body.ok()) return body.Problem();
+  // A new phase starts without the old phase's deadline unless one is given.
+  if (phase && *phase != loaded->statement.phase && !body.Has("phase_deadline")) {
+    deadline.reset();
+  }
+  const auth::Phase new_phase = phase.value_or(loaded->statement.phase);
+  Status s = ctx.store->SetStatementPhase(loaded->statement.id, new_phase, deadline);
+  if (!s.ok()) return StoreProblem(s);
+  ctx.Audit("phase-change", req, caller->user.id,
+            "statement:" + std::to_string(loaded->statement.id),
+            json::serialize(json::object{
+                {"from", auth::PhaseName(loaded->statement.phase)},
+                {"to", auth::PhaseName(new_phase)},
+                {"deadline", deadline ? json::value(FormatTime(*deadline)) : nullptr}}));
+  ctx.RightsChanged(DraftDocumentName(loaded->statement.slug));
+  auto reloaded = Load(ctx, req, &problem);
+  if (!reloaded) return problem;
+  return JsonResponse(200, json::serialize(StatementView(ctx, *caller, *reloaded)));
+}
+
+HttpResponse PutParticipant(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
+  HttpResponse problem;
+  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kManageParticipants, &problem);
+  if (!loaded) return problem;
+  auto org_id = IdParam(req, "org_id");
+  if (!org_id) return NotFoundProblem("organization");
+  if (auto org = ctx.store->GetOrganization(*org_id); !org.ok()) return StoreProblem(org.status());
+  JsonBody body;
+  if (!body.Parse(req, {"convener", "edit", "amend", "sign"}, &problem)) return problem;
+  auth::Participation p;
+  p.statement_id = loaded->statement.id;
+  p.organization_id = *org_id;
+  p.convener = body.Bool("convener", false).value_or(false);
+  p.edit = body.Bool("edit", false).value_or(true);
+  p.amend = body.Bool("amend", false).value_or(true);
+  p.sign = body.Bool("sign", false).value_or(true);
+  if (!body.ok()) return body.Problem();
+  Status s = ctx.store->SetParticipation(p);
+  if (!s.ok()) return StoreProblem(s);
+  json::object detail = ToJson(p);
+  detail["change"] = "set";
+  ctx.Audit("participant-change", req, caller->user.id,
+            "statement:" + std::to_string(loaded->statement.id), json::serialize(detail));
+  ctx.RightsChanged(DraftDocumentName(loaded->statement.slug));
+  return JsonResponse(200, json::serialize(ToJson(p)));
+}
+
+HttpResponse DeleteParticipant(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
+  HttpResponse problem;
+  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kManageParticipants, &problem);
+  if (!loaded) return problem;
+  auto org_id = IdParam(req, "org_id");
+  if (!org_id) return NotFoundProblem("participant");
+  Status s = ctx.store->RemoveParticipation(loaded->statement.id, *org_id);
+  if (!s.ok()) return StoreProblem(s);
+  ctx.Audit("participant-change", req, caller->user.id,
+            "statement:" + std::to_string(loaded->statement.id),
+            json::serialize(json::object{{"change", "removed"}, {"organization_id", *org_id}}));
+  ctx.RightsChanged(DraftDocumentName(loaded->statement.slug));
+  return NoContent();
+}
+
+}  // namespace
+
+std::vector<ApiRoute> StatementRoutes() {
+  return {
+      {"GET", "/api/v1/statements", ListStatements},
+      {"POST", "/api/v1/statements", CreateStatement},
+      {"GET", "/api/v1/statements/{slug}", GetStatement},
+      {"PATCH", "/api/v1/statements/{slug}", PatchStatement},
+      {"PUT", "/api/v1/statements/{slug}/participants/{org_id}", PutParticipant},
+      {"DELETE", "/api/v1/statements/{slug}/participants/{org_id}", DeleteParticipant},
+  };
+}
+
+}  // namespace accord::server
