@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,12 @@ struct Row {
   bool allowed;
   Setup setup = Setup::kDefault;
 };
+
+// How a row reads in test output (instead of its bytes).
+void PrintTo(const Row& row, std::ostream* os) {
+  *os << row.who << " " << ActionName(row.action) << " in " << PhaseName(row.phase) << " -> "
+      << (row.allowed ? "allowed" : "denied");
+}
 
 // Each principal holds exactly one membership.
 const std::map<std::string_view, Membership>& Principals() {

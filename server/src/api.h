@@ -55,7 +55,8 @@ struct ApiCaller {
   std::string token_pattern;  // the token's document pattern ("*" covers all)
 };
 
-// The configuration of the API, from accordd.toml ([auth] table) or defaults.
+// The configuration of the API: the server fills it from ServerOptions (public_url,
+// allowed_origins) and Limits (lifetimes, rate limits); these defaults match Limits'.
 struct ApiConfig {
   // The address users reach the instance at ("https://accord.example.org"); links in
   // invitations are built on it. Its scheme decides whether cookies are Secure/__Host-.

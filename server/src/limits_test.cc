@@ -23,6 +23,10 @@ TEST(LimitsTest, SetsDurationsWithUnits) {
   EXPECT_EQ(l.commit_interval.count(), 250);
   ASSERT_TRUE(SetLimit(l, "room_idle_unload", "2m").ok());
   EXPECT_EQ(l.room_idle_unload.count(), 120'000);
+  ASSERT_TRUE(SetLimit(l, "session_lifetime", "48h").ok());
+  EXPECT_EQ(l.session_lifetime, std::chrono::hours(48));
+  ASSERT_TRUE(SetLimit(l, "login_failures_per_account", "3").ok());
+  EXPECT_EQ(l.login_failures_per_account, 3u);
 }
 
 TEST(LimitsTest, RejectsBadInputWithClearErrors) {

@@ -1,5 +1,6 @@
 #include "accord/server/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -189,6 +190,18 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
     return Status::InvalidArgument("public_url " + s.message());
   }
   holder->config.allowed_origins = options.allowed_origins;
+  const Limits& limits = options.limits;
+  auto seconds = [](std::chrono::milliseconds ms) {
+    return std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(ms));
+  };
+  auto burst = [](size_t n) { return static_cast<int>(std::min<size_t>(n, 1'000'000)); };
+  holder->config.session_idle = seconds(limits.session_idle_timeout);
+  holder->config.session_absolute = seconds(limits.session_lifetime);
+  holder->config.invitation_ttl = seconds(limits.invitation_lifetime);
+  holder->config.password_reset_ttl = seconds(limits.password_reset_lifetime);
+  holder->config.login_per_account.burst = burst(limits.login_failures_per_account);
+  holder->config.login_per_ip.burst = burst(limits.login_failures_per_ip);
+  holder->config.links_per_ip.burst = burst(limits.link_requests_per_ip);
   auto ctx = std::make_unique<ApiContext>();
   ctx->store = holder->accounts.get();
   ctx->passwords = &holder->passwords;

@@ -278,6 +278,25 @@ test('sign-in is rate limited: after 5 wrong passwords the 6th attempt is 429 wi
   }
 })
 
+test('session and sign-in limits come from the [limits] settings: an idle session ends, failures lock sooner', async () => {
+  const server = await startAccordd({ args: ['--limit', 'session_idle_timeout=2s', '--limit', 'login_failures_per_account=2'] })
+  try {
+    bootstrapInstance(server.dataDir)
+    const ops = new Agent(server)
+    await ops.signIn(OPS.email, OPS.password)
+    expectStatus(await ops.get('/api/v1/session'), 200)
+    await new Promise(resolve => setTimeout(resolve, 3100))
+    expectStatus(await ops.get('/api/v1/session'), 401, 'unauthenticated')
+    const guesser = new Agent(server)
+    for (let i = 0; i < 2; i++) {
+      expectStatus(await guesser.post('/api/v1/session', { email: OPS.email, password: `wrong guess ${i}` }), 401, 'invalid-credentials')
+    }
+    expectStatus(await guesser.post('/api/v1/session', { email: OPS.email, password: OPS.password }), 429, 'rate-limited')
+  } finally {
+    await server.stop()
+  }
+})
+
 test('invitation links work once (410 link-used), expire (410 link-expired), and are not reached from foreign origins', async () => {
   const server = await startAccordd()
   try {

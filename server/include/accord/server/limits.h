@@ -27,6 +27,23 @@ struct Limits {
   // max_connections / max_connections_per_ip: open TCP connections in total and per address.
   size_t max_connections = 10'000;
   size_t max_connections_per_ip = 200;
+  // login_failures_per_account / login_failures_per_ip: failed sign-ins allowed per 15 minutes
+  // for one account and from one address; beyond, HTTP 429 with a backoff that doubles up to
+  // 15 minutes.
+  size_t login_failures_per_account = 5;
+  size_t login_failures_per_ip = 20;
+  // link_requests_per_ip: calls per hour from one address to the public link endpoints
+  // (inspect or accept an invitation, request or complete a password reset).
+  size_t link_requests_per_ip = 10;
+  // invitation_lifetime / password_reset_lifetime: how long a one-time link works.
+  std::chrono::milliseconds invitation_lifetime{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds password_reset_lifetime{std::chrono::hours(2)};
+
+  // --- Sessions ---
+  // session_idle_timeout: a browser session unused for this long ends.
+  std::chrono::milliseconds session_idle_timeout{std::chrono::hours(12)};
+  // session_lifetime: a browser session ends this long after sign-in, however active.
+  std::chrono::milliseconds session_lifetime{std::chrono::hours(24 * 14)};
 
   // --- After authentication ---
   // max_body_bytes: an HTTP request body (imports, API calls).
