@@ -214,7 +214,11 @@ HttpResponse StaticFiles::Serve(const HttpRequest& request) const {
     return Problem(400, "bad-path", "Bad path",
                    "the request path is malformed or leaves the site root");
   }
-  if (path == "/" || path.starts_with("/d/")) path = "/index.html";  // the client routes these
+  // The client routes these itself.
+  if (path == "/" || path.starts_with("/d/") || path == "/signin" || path == "/invite" ||
+      path == "/reset") {
+    path = "/index.html";
+  }
 
   auto found = files_.find(path);
   if (found == files_.end()) {

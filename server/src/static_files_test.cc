@@ -65,7 +65,8 @@ class StaticFilesTest : public ::testing::Test {
 TEST_F(StaticFilesTest, RootAndDocumentPagesServeIndexHtml) {
   auto files = OpenSite();
   ASSERT_NE(files, nullptr);
-  for (const char* target : {"/", "/index.html", "/d/notes", "/d/a%20b/c?token=xyz", "/?x=1"}) {
+  for (const char* target : {"/", "/index.html", "/d/notes", "/d/a%20b/c?token=xyz", "/?x=1",
+                             "/signin", "/invite", "/reset?x=1"}) {
     HttpResponse r = files->Serve({"GET", target});
     EXPECT_EQ(r.status, 200) << target;
     EXPECT_EQ(r.body, "<!doctype html><title>Accord</title>") << target;

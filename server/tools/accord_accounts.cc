@@ -71,21 +71,23 @@ Result<auth::User> UserByEmail(auth::AccountStore& store, const std::string& ema
 
 std::optional<std::chrono::seconds> Duration(const std::string& text) { return ParseTtl(text); }
 
-// Prints the link and how to use it while the web client has no sign-in screens of its own.
+// Prints the link and how to use it: in a browser (the web client's /invite screen), or from a
+// shell when no browser is at hand.
 void PrintHowToSignIn(const std::string& email, const std::string& link, const std::string& url,
                       std::chrono::seconds ttl) {
   std::string token = link.substr(link.find('#') + 1);
   std::printf("%s\n", link.c_str());
-  std::fprintf(stderr,
-               "accord: the secretariat account %s has no password yet.\n"
-               "        Open the link above to set it (it works once, for %lld hours), or set it\n"
-               "        from a shell:\n"
-               "          curl -X POST %s/api/v1/invitations/accept -H 'Origin: %s' \\\n"
-               "               -H 'Content-Type: application/json' \\\n"
-               "               -d '{\"token\":\"%s\",\"password\":\"<12 characters or more>\"}'\n"
-               "        then sign in with POST %s/api/v1/session {\"email\", \"password\"}.\n",
-               email.c_str(), static_cast<long long>(ttl.count() / 3600), url.c_str(), url.c_str(),
-               token.c_str(), url.c_str());
+  std::fprintf(
+      stderr,
+      "accord: the secretariat account %s has no password yet.\n"
+      "        Open the link above in a browser to set it and sign in (it works once, for\n"
+      "        %lld hours), or set it from a shell:\n"
+      "          curl -X POST %s/api/v1/invitations/accept -H 'Origin: %s' \\\n"
+      "               -H 'Content-Type: application/json' \\\n"
+      "               -d '{\"token\":\"%s\",\"password\":\"<12 characters or more>\"}'\n"
+      "        then sign in with POST %s/api/v1/session {\"email\", \"password\"}.\n",
+      email.c_str(), static_cast<long long>(ttl.count() / 3600), url.c_str(), url.c_str(),
+      token.c_str(), url.c_str());
 }
 
 // Whether the host organization has a secretariat member who can sign in.

@@ -35,7 +35,26 @@ const en = {
   token: 'Access token',
   open: 'Open',
   language: 'Language',
-  editorLabel: 'Statement text'
+  editorLabel: 'Statement text',
+  signIn: 'Sign in',
+  signInTitle: 'Sign in to Accord',
+  signInFailed: 'The e-mail address or the password is wrong.',
+  signOut: 'Sign out',
+  signedInAs: 'Signed in as',
+  email: 'E-mail address',
+  password: 'Password',
+  newPassword: 'New password',
+  repeatPassword: 'Repeat the password',
+  passwordRule: 'At least 12 characters; a phrase of several words is easy to remember.',
+  passwordsDiffer: 'The two passwords differ.',
+  setPassword: 'Set the password and sign in',
+  inviteTitle: 'Join Accord',
+  inviteFor: 'You are invited for',
+  resetTitle: 'Choose a new password',
+  linkProblem: 'This link does not work',
+  somethingWrong: 'Something went wrong; please try again.',
+  statements: 'Statements',
+  noStatements: 'No statement yet.'
 }
 export type MessageKey = keyof typeof en
 export type Catalog = Record<MessageKey, string>
@@ -76,7 +95,26 @@ const es: Catalog = {
   token: 'Clave de acceso',
   open: 'Abrir',
   language: 'Idioma',
-  editorLabel: 'Texto de la declaración'
+  editorLabel: 'Texto de la declaración',
+  signIn: 'Iniciar sesión',
+  signInTitle: 'Iniciar sesión en Accord',
+  signInFailed: 'La dirección de correo o la contraseña no son correctas.',
+  signOut: 'Cerrar sesión',
+  signedInAs: 'Sesión iniciada como',
+  email: 'Correo electrónico',
+  password: 'Contraseña',
+  newPassword: 'Nueva contraseña',
+  repeatPassword: 'Repita la contraseña',
+  passwordRule: 'Al menos 12 caracteres; una frase de varias palabras es fácil de recordar.',
+  passwordsDiffer: 'Las dos contraseñas no coinciden.',
+  setPassword: 'Guardar la contraseña y entrar',
+  inviteTitle: 'Únase a Accord',
+  inviteFor: 'Está invitado por',
+  resetTitle: 'Elija una nueva contraseña',
+  linkProblem: 'Este enlace no funciona',
+  somethingWrong: 'Algo salió mal; inténtelo de nuevo.',
+  statements: 'Declaraciones',
+  noStatements: 'Todavía no hay ninguna declaración.'
 }
 
 export const catalogs: Record<string, Catalog> = { en, es }

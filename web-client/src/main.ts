@@ -1,7 +1,8 @@
-// App shell. Routes: "/" (open a statement), "/d/<name>?token=…" (workspace). Each screen is a
-// function rendering into #app; the sign-in / invitation / statements-list screens of the
-// accounts issue slot in as further routes in `route()`. Until accounts exist, who you are
-// (name, organization) is asked once and stored in localStorage.
+// App shell. Routes: "/" (signed in: your statements; else open one with a token), "/signin",
+// "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]" (workspace: with the
+// session cookie when signed in, else with an API token). Each screen is a function rendering
+// into #app. With a token and no account, who you are (name, organization) is asked once and
+// stored in localStorage.
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
@@ -11,6 +12,8 @@ import { chooseLanguage, languages, setLanguage, t, type MessageKey } from './i1
 import { SavedState, type SavedStatus } from './saved-state'
 import { createEditor, FRAGMENT_NAME } from './editor'
 import { importMarkdown } from './importer'
+import { el } from './dom'
+import { currentUser, homeScreen, linkScreen, signInScreen, type Me } from './account'
 import './style.css'
 
 const MESSAGE_AUTH = 2
@@ -21,16 +24,6 @@ const app = document.getElementById('app')!
 let lang = chooseLanguage(localStorage.getItem('accord.lang'), navigator.languages ?? [navigator.language])
 setLanguage(lang)
 document.documentElement.lang = lang
-
-function el<K extends keyof HTMLElementTagNameMap> (tag: K, props: Partial<HTMLElementTagNameMap[K]> & Record<string, unknown> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag)
-  for (const [k, v] of Object.entries(props)) {
-    if (k.startsWith('aria-') || k.startsWith('data-') || k === 'role' || k === 'for') e.setAttribute(k, String(v))
-    else (e as unknown as Record<string, unknown>)[k] = v
-  }
-  e.append(...children)
-  return e
-}
 
 function header (extra: Node[] = []): HTMLElement {
   const select = el('select', { 'aria-label': t('language'), id: 'lang' })
@@ -45,7 +38,7 @@ function field (key: MessageKey, name: string, value = ''): HTMLElement {
 }
 
 function openScreen (): void {
-  const form = el('form', { className: 'card' }, el('h1', {}, t('openTitle')), field('docName', 'doc'), field('token', 'token'), el('button', { type: 'submit' }, t('open')))
+  const form = el('form', { className: 'card' }, el('p', {}, el('a', { href: '/signin', id: 'signin-link' }, t('signIn'))), el('h1', {}, t('openTitle')), field('docName', 'doc'), field('token', 'token'), el('button', { type: 'submit' }, t('open')))
   form.addEventListener('submit', e => {
     e.preventDefault()
     const data = new FormData(form)
@@ -75,9 +68,9 @@ function identityScreen (then: () => void): void {
   app.replaceChildren(header(), el('main', {}, form))
 }
 
-function workspace (docName: string, params: URLSearchParams, me: Identity): void {
+function workspace (docName: string, params: URLSearchParams, me: Identity, signedIn: boolean): void {
   const token = params.get('token')
-  if (!token) { openScreen(); (document.getElementById('f-doc') as HTMLInputElement).value = docName; return }
+  if (!token && !signedIn) { openScreen(); (document.getElementById('f-doc') as HTMLInputElement).value = docName; return }
   let readOnly = params.get('mode') === 'read'
 
   const status = el('span', { className: 'status', role: 'status', 'aria-live': 'polite', id: 'saved-status' })
@@ -96,7 +89,7 @@ function workspace (docName: string, params: URLSearchParams, me: Identity): voi
   const doc = new Y.Doc()
   const persistence = new IndexeddbPersistence('accord:' + docName, doc)
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`
-  const provider = new WebsocketProvider(wsUrl, encodeURIComponent(docName), doc, { params: { token, ext: 'saved' }, disableBc: true })
+  const provider = new WebsocketProvider(wsUrl, encodeURIComponent(docName), doc, { params: token ? { token, ext: 'saved' } : { ext: 'saved' }, disableBc: true })
   const saved = new SavedState(() => Y.decodeStateVector(Y.encodeStateVector(doc)))
   const editor = createEditor(editorHost, toolbar, doc.getXmlFragment(FRAGMENT_NAME), provider.awareness)
 
@@ -156,14 +149,33 @@ function workspace (docName: string, params: URLSearchParams, me: Identity): voi
   Object.assign(window, { accord: { doc, provider, persistence, saved, editor } })
 }
 
-function route (): void {
-  const params = new URLSearchParams(location.search)
-  const m = location.pathname.match(/^\/d\/([^/]+)\/?$/)
-  if (!m) { openScreen(); return }
-  const docName = decodeURIComponent(m[1])
-  const me = identity(params)
-  if (!me) { identityScreen(route); return }
-  workspace(docName, params, me)
+const show = (main: HTMLElement): void => { app.replaceChildren(header(), el('main', {}, main)) }
+const home = (): void => { location.assign('/') }
+
+function identityOf (me: Me): Identity {
+  const stored = identity(new URLSearchParams())
+  const org = me.memberships[0]?.organization?.short_name ?? ''
+  return { name: me.user.display_name, org, color: stored?.color ?? COLORS[me.user.id % COLORS.length] }
 }
 
-route()
+async function route (): Promise<void> {
+  const params = new URLSearchParams(location.search)
+  const path = location.pathname
+  if (path === '/signin') { signInScreen(show, home); return }
+  if (path === '/invite') { await linkScreen(show, 'invitation', home); return }
+  if (path === '/reset') { await linkScreen(show, 'password-reset', home); return }
+  const m = path.match(/^\/d\/([^/]+)\/?$/)
+  const signedIn = params.get('token') ? null : await currentUser()
+  if (!m) {
+    if (signedIn) await homeScreen(show, signedIn, home)
+    else openScreen()
+    return
+  }
+  const docName = decodeURIComponent(m[1])
+  if (signedIn) { workspace(docName, params, identityOf(signedIn), true); return }
+  const me = identity(params)
+  if (!me) { identityScreen(() => { void route() }); return }
+  workspace(docName, params, me, false)
+}
+
+void route()

@@ -154,3 +154,67 @@ test('an observer cannot type (read-only by link mode, and by server denial)', a
   if (exportText) assert.doesNotMatch(exportText(), /SHOULD NOT/)
   await C.context.close()
 })
+
+test('an invitation link sets a password and signs in; the statement opens with the session cookie; sign-out and sign-in', { skip: !useAccordd && 'needs accordd (the stand-in has no accounts)' }, async () => {
+  const { execFileSync } = await import('node:child_process')
+  const { binary } = await import('../../tests/node/lib/accordd.mjs')
+  // The instance's secretariat organization SEC exists (the tokens above belong to it); invite
+  // one more of its members the way `accord invite` does for a secretariat.
+  const link = execFileSync(binary('accord'), ['invite', '--data', server.dataDir, '--email', 'sofia@example.org',
+    '--name', 'Sofía', '--org', 'SEC', '--role', 'secretariat', '--url', server.url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+  assert.match(link, /\/invite#aci_/)
+  const ctx = await browser.newContext({ locale: 'en-US' })
+  const page = await ctx.newPage()
+  page.on('pageerror', e => console.error('[account] pageerror', e))
+  await page.goto(link)
+  await page.waitForSelector('#link-form')
+  assert.ok(!page.url().includes('#aci_'), 'the token left the address bar')
+  assert.match(await page.locator('#invite-for').innerText(), /Secretariat \(SEC\) — secretariat/)
+  await page.screenshot({ path: path.join(shots, 'invite.png') })
+  await page.fill('#new_password', 'short')
+  await page.fill('#repeat_password', 'short')
+  await page.click('#link-form button[type=submit]')
+  await page.waitForSelector('#form-error:not([hidden])')
+  assert.match(await page.locator('#form-error').innerText(), /password/)
+  await page.fill('#new_password', 'a long enough passphrase')
+  await page.fill('#repeat_password', 'a long enough passphrase')
+  await page.click('#link-form button[type=submit]')
+  await page.waitForSelector('#signed-in-as')
+  assert.match(await page.locator('#signed-in-as').innerText(), /Sofía — SEC \(secretariat\)/)
+
+  // The secretariat starts a statement (through the API, with the page's own session).
+  const created = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/session')).json()
+    const r = await fetch('/api/v1/statements', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ slug: 'closing-declaration', title: 'Closing declaration' }) })
+    return r.status
+  })
+  assert.equal(created, 201)
+  await page.reload()
+  await page.waitForSelector('#statements a')
+  await page.screenshot({ path: path.join(shots, 'home.png') })
+  await page.click('#statements a')
+  await page.waitForSelector('.accord-editor')
+  await page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
+  await page.click('.accord-editor')
+  await page.keyboard.type('We, the undersigned')
+  await page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved' &&
+    document.querySelector('.accord-editor')?.textContent.includes('undersigned'))
+  const yc = await import('../../tests/node/lib/yclient.mjs')
+  const stored = yc.docFromUpdate(yc.exportDoc(server.dataDir, 'statement.closing-declaration'))
+  assert.match(stored.getXmlFragment('prosemirror').toString(), /We, the undersigned/)
+
+  // Sign out, then sign in with the form.
+  await page.goto(server.url + '/')
+  await page.click('#signout')
+  await page.waitForSelector('#signin-link')
+  await page.goto(server.url + '/signin')
+  await page.fill('#email', 'sofia@example.org')
+  await page.fill('#password', 'wrong password here')
+  await page.click('#signin button[type=submit]')
+  await page.waitForSelector('#form-error:not([hidden])')
+  await page.fill('#password', 'a long enough passphrase')
+  await page.click('#signin button[type=submit]')
+  await page.waitForSelector('#signed-in-as')
+  await page.screenshot({ path: path.join(shots, 'signin.png') })
+  await ctx.close()
+})
