@@ -49,10 +49,11 @@ struct ApiRequest {
 struct ApiCaller {
   auth::User user;
   auth::Principal principal;
-  auth::Id session_id = 0;    // the cookie's session; 0 when a token was used
-  std::string session_token;  // the cookie's value (for the CSRF token); empty for tokens
-  auth::Id token_id = 0;      // the API token; 0 when a session was used
-  std::string token_pattern;  // the token's document pattern ("*" covers all)
+  auth::Id session_id = 0;        // the cookie's session; 0 when a token was used
+  std::string session_token;      // the cookie's value (for the CSRF token); empty for tokens
+  auth::Id token_id = 0;          // the API token; 0 when a session was used
+  std::string token_pattern;      // the token's document pattern ("*" covers all)
+  auth::UnixTime expires_at = 0;  // when the session (absolute) or token expires; 0: never
 };
 
 // The configuration of the API: the server fills it from ServerOptions (public_url,

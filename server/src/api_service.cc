@@ -271,6 +271,7 @@ Result<ApiCaller> ApiService::CallerFromToken(const ApiRequest& request, std::st
   caller.principal = std::move(*principal);
   caller.token_id = found->id;
   caller.token_pattern = found->document_pattern;
+  caller.expires_at = found->expires_at.value_or(0);
   return caller;
 }
 
@@ -301,6 +302,7 @@ Result<ApiCaller> ApiService::CallerFromSession(const ApiRequest& request, std::
   caller.principal = std::move(*principal);
   caller.session_id = session->id;
   caller.session_token = std::string(token);
+  caller.expires_at = session->expires_at;
   return caller;
 }
 

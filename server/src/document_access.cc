@@ -37,6 +37,7 @@ Result<DocumentRights> AuthorizeDocument(auth::AccountStore& store, const ApiCal
   }
   DocumentRights rights;
   rights.user_id = caller.user.id;
+  rights.valid_until = caller.expires_at;
   auto slug = StatementSlugOf(document);
   if (!slug) {
     if (!auth::IsInstanceSecretariat(who)) {

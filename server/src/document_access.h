@@ -36,7 +36,8 @@ struct DocumentRights {
   // When write rights lapse by themselves (a delegate's phase deadline), in Unix seconds; 0:
   // they do not. The room refuses updates from then on without waiting for a reconnect.
   auth::UnixTime write_until = 0;
-  auth::Id user_id = 0;  // the caller
+  auth::Id user_id = 0;            // the caller
+  auth::UnixTime valid_until = 0;  // when the caller's session or token expires; 0: never
 };
 
 // PermissionDenied (with the policy's reason) when the caller may not open the document.

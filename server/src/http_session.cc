@@ -233,6 +233,7 @@ void HttpSession::FinishUpgrade(std::shared_ptr<http::request<http::string_body>
   info.read_only_reason = rights->why_read_only;
   info.write_until = rights->write_until;
   info.user_id = rights->user_id;
+  info.valid_until = rights->valid_until;
   info.wants_saved = wants_saved;
   Log("info", "websocket open",
       {{"doc", document},

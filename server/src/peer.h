@@ -29,6 +29,7 @@ struct PeerInfo {
   bool read_only = false;        // the caller may read but not write
   std::string read_only_reason;  // why not, sent with the permission-denied reply
   int64_t user_id = 0;           // who opened it (rights changes close a user's connections)
+  int64_t valid_until = 0;   // Unix seconds when the credential expires (socket closed); 0: never
   int64_t write_until = 0;   // Unix seconds after which writes are refused (a deadline); 0: never
   bool wants_saved = false;  // asked for the "saved" extension (?ext=saved)
 };

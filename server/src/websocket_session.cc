@@ -1,5 +1,7 @@
 #include "websocket_session.h"
 
+#include <ctime>
+
 #include "commit_queue.h"
 #include "log.h"
 #include "room.h"
@@ -101,6 +103,14 @@ void WebsocketSession::OnRead(beast::error_code ec, std::size_t) {
     LeaveRoom();
     return StartClose(CloseCode::kPolicy,
                       "text frames are not part of the protocol; send binary messages");
+  }
+  // The credential that opened the socket has expired: close it (its client reconnects and is
+  // refused). Checked per message, not by a timer: clients send awareness every 15 s, so this
+  // costs idle connections nothing and still ends a session's socket within seconds.
+  if (info_.valid_until != 0 && std::time(nullptr) >= info_.valid_until) {
+    buffer_.consume(buffer_.size());
+    LeaveRoom();
+    return StartClose(CloseCode::kRightsChanged, "your session or token has expired");
   }
   std::string message(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   buffer_.consume(buffer_.size());

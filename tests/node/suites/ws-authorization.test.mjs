@@ -448,3 +448,23 @@ test('revoking a token or ending a session closes the sockets opened with it, an
     await server.stop()
   }
 })
+
+test('a socket whose token expires is closed at its next message (4003) and cannot reopen', async () => {
+  const { server, dir } = await instance()
+  try {
+    const shortLived = token(dir, DELEGATE_A, DOCS_RW, DRAFT, { ttl: '2s' })
+    const raw = await rawClient(server, DRAFT, { token: shortLived })
+    raw.send(syncUpdate(textUpdate('in time').update))
+    await new Promise(resolve => setTimeout(resolve, 2600))
+    raw.send(syncUpdate(textUpdate('too late').update))
+    const closed = await raw.closed
+    assert.equal(closed.code, 4003)
+    assert.match(closed.reason, /expired/)
+    assert.equal(await upgradeStatus(server, `/ws/${DRAFT}?token=${shortLived}`), 401)
+    const text = stored(dir).getText('t').toString()
+    assert.ok(text.includes('in time'), `the edit made in time was stored: ${JSON.stringify(text)}`)
+    assert.ok(!text.includes('too late'), `the late edit was not stored: ${JSON.stringify(text)}`)
+  } finally {
+    await server.stop()
+  }
+})
