@@ -1,45 +1,13 @@
 #include "account_admin.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include "accord/auth/secret.h"
 #include "accord/proto/document_name.h"
+#include "api_json.h"
 
 namespace accord::server {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-// A JSON string literal (the audit details are JSON objects).
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c < 0x20) {
-          static const char* kHex = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 void AuditFromCli(auth::AccountStore& store, std::string_view kind, std::string subject,
                   std::string detail, auth::UnixTime now) {
@@ -68,9 +36,9 @@ Result<auth::Organization> FindOrganizationByShortName(auth::AccountStore& store
                                                        std::string_view short_name) {
   auto orgs = store.ListOrganizations();
   if (!orgs.ok()) return orgs.status();
-  const std::string wanted = Lower(short_name);
+  const std::string wanted = AsciiLower(short_name);
   for (const auto& org : *orgs) {
-    if (Lower(org.short_name) == wanted) return org;
+    if (AsciiLower(org.short_name) == wanted) return org;
   }
   return Status::NotFound("no organization with the short name '" + std::string(short_name) + "'");
 }
@@ -84,7 +52,7 @@ Result<IssuedLink> IssueInvitation(auth::AccountStore& store, std::string_view e
   if (ttl.count() <= 0) return Status::InvalidArgument("an invitation needs a positive lifetime");
   auth::Invitation invitation;
   invitation.kind = auth::Invitation::Kind::kInvitation;
-  invitation.email = Lower(email);
+  invitation.email = AsciiLower(email);
   invitation.display_name = std::string(display_name);
   invitation.organization_id = organization_id;
   invitation.role = role;
@@ -98,9 +66,9 @@ Result<IssuedLink> IssueInvitation(auth::AccountStore& store, std::string_view e
   out.link = AccountLink(public_url, out.invitation.kind, out.token);
   if (invited_by == 0) {
     AuditFromCli(store, "invitation", "invitation:" + std::to_string(out.invitation.id),
-                 "{\"email\":" + JsonString(out.invitation.email) +
-                     ",\"organization\":" + std::to_string(organization_id) +
-                     ",\"role\":" + JsonString(auth::RoleName(role)) + "}",
+                 boost::json::serialize(boost::json::object{{"email", out.invitation.email},
+                                                            {"organization", organization_id},
+                                                            {"role", auth::RoleName(role)}}),
                  now);
   }
   return out;
@@ -156,7 +124,7 @@ Result<BootstrapResult> Bootstrap(auth::AccountStore& store, std::string_view em
   if (!link.ok()) return link.status();
   out.link = std::move(*link);
   AuditFromCli(store, "bootstrap", "organization:" + std::to_string(out.host.id),
-               "{\"email\":" + JsonString(out.user.email) + "}", now);
+               boost::json::serialize(boost::json::object{{"email", out.user.email}}), now);
   return out;
 }
 
@@ -205,8 +173,8 @@ Result<IssuedToken> IssueApiToken(auth::AccountStore& store, auth::Id user_id,
   out.token = std::move(*stored);
   if (actor == 0) {
     AuditFromCli(store, "token-created", "user:" + std::to_string(user_id),
-                 "{\"token\":" + std::to_string(out.token.id) +
-                     ",\"scopes\":" + JsonString(auth::FormatScopes(scopes)) + "}",
+                 boost::json::serialize(boost::json::object{
+                     {"token", out.token.id}, {"scopes", auth::FormatScopes(scopes)}}),
                  now);
   }
   return out;

@@ -32,6 +32,11 @@ std::optional<HttpResponse> SpendLinkAttempt(ApiContext& ctx, const ApiRequest& 
   return std::nullopt;
 }
 
+HttpResponse LinkUsed() {
+  return ApiError(410, "link-used", "Link already used",
+                  "this link has been used already; each link works once");
+}
+
 // Finds the live link of `kind` for `token`, or the problem saying why it does not work.
 Result<auth::Invitation> FindLiveLink(ApiContext& ctx, std::string_view token, Kind kind,
                                       HttpResponse* problem) {
@@ -47,8 +52,7 @@ Result<auth::Invitation> FindLiveLink(ApiContext& ctx, std::string_view token, K
   }
   const auth::UnixTime now = ctx.now();
   if (found->used_at) {
-    *problem = ApiError(410, "link-used", "Link already used",
-                        "this link has been used already; each link works once");
+    *problem = LinkUsed();
   } else if (found->revoked_at) {
     *problem = ApiError(410, "link-revoked", "Link revoked",
                         "this link was withdrawn by the secretariat; ask them for a new one");
@@ -203,8 +207,7 @@ HttpResponse AcceptInvitation(ApiContext& ctx, const ApiRequest& req, const ApiC
                                           language.value_or("en"), ctx.now());
   if (!user.ok()) {
     if (user.status().code() == Status::Code::kFailedPrecondition) {
-      return ApiError(410, "link-used", "Link already used",
-                      "this link has been used already; each link works once");
+      return LinkUsed();
     }
     return StoreProblem(user.status());
   }
@@ -265,8 +268,7 @@ HttpResponse CompleteReset(ApiContext& ctx, const ApiRequest& req, const ApiCall
   auto user = ctx.store->CompletePasswordReset(auth::HashToken(*token), *hash, ctx.now());
   if (!user.ok()) {
     if (user.status().code() == Status::Code::kFailedPrecondition) {
-      return ApiError(410, "link-used", "Link already used",
-                      "this link has been used already; each link works once");
+      return LinkUsed();
     }
     return StoreProblem(user.status());
   }

@@ -48,6 +48,10 @@ class JsonBody {
     return value;
   }
   bool Has(std::string_view field) const;
+  // The raw value of a field for shapes the readers above do not cover (arrays); null if absent.
+  const boost::json::value* Field(std::string_view field) const {
+    return object_.if_contains(field);
+  }
   bool IsNull(std::string_view field) const;
 
   // Records an error found by the caller's own checks.
@@ -71,6 +75,8 @@ std::string CheckLanguageTag(std::string_view tag);   // "en", "pt-BR", "es-419"
 std::string CheckCountryCode(std::string_view code);  // "" or ISO 3166-1 alpha-2 ("BR")
 std::string CheckWebsite(std::string_view url);       // "" or an http(s) URL
 std::string CheckSlug(std::string_view slug);         // [a-z0-9-], 1..64, no edge '-'
+// `s` with ASCII letters lower-cased (e-mail addresses and short names compare this way).
+std::string AsciiLower(std::string_view s);
 // Number of Unicode code points, or nullopt if `text` is not valid UTF-8.
 std::optional<size_t> Utf8Length(std::string_view text);
 

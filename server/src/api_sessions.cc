@@ -20,12 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // An unknown email must cost the same time as a wrong password, or response times would tell
 // which addresses have accounts: verify against a hash of nothing in particular.
 const std::string& DecoyHash(auth::PasswordHasher& hasher) {
@@ -66,7 +60,7 @@ HttpResponse Login(ApiContext& ctx, const ApiRequest& req, const ApiCaller*) {
   auto email = body.String("email", true, 1, 254);
   auto password = body.String("password", true, 1, auth::kMaxPasswordLength);
   if (!body.ok()) return body.Problem();
-  const std::string account_key = Lower(*email);
+  const std::string account_key = AsciiLower(*email);
   auto now_steady = ctx.steady_now();
   auto wait = std::max(ctx.login_ip_limiter->RetryAfter(req.ip, now_steady),
                        ctx.login_account_limiter->RetryAfter(account_key, now_steady));

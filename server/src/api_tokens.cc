@@ -43,8 +43,7 @@ HttpResponse CreateToken(ApiContext& ctx, const ApiRequest& req, const ApiCaller
   auto days = body.Int("expires_in_days", false, 1, 3650);
   // scopes: a non-empty array of known scope names.
   uint32_t scopes = 0;
-  json::value parsed = json::parse(req.body);  // already validated by Parse
-  const json::value* list = parsed.as_object().if_contains("scopes");
+  const json::value* list = body.Field("scopes");
   if (list == nullptr) {
     body.AddError("scopes", "is required");
   } else if (!list->is_array() || list->as_array().empty() || list->as_array().size() > 8) {
