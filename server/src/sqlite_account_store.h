@@ -24,9 +24,9 @@
 namespace accord::server {
 
 class Database;
-namespace account_sql {
+namespace sqlite {
 class StatementCache;
-}  // namespace account_sql
+}  // namespace sqlite
 
 class SqliteAccountStore final : public auth::AccountStore {
  public:
@@ -125,7 +125,7 @@ class SqliteAccountStore final : public auth::AccountStore {
 
   std::mutex mu_;
   std::unique_ptr<Database> db_;
-  std::unique_ptr<account_sql::StatementCache> statements_;
+  std::unique_ptr<sqlite::StatementCache> statements_;
 };
 
 }  // namespace accord::server

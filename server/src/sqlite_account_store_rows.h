@@ -1,7 +1,6 @@
-// sqlite_account_store_rows.h: the plumbing under SqliteAccountStore — cached statements, one
-// query's binding and stepping with SQLite errors turned into Status codes, the readers that
-// turn a row into a model struct, write transactions, and the store's SQL. Internal to
-// sqlite_account_store.cc.
+// sqlite_account_store_rows.h: what SqliteAccountStore adds to the shared SQLite plumbing
+// (sqlite_query.h): the readers that turn a row into a model struct, and the store's SQL.
+// Internal to sqlite_account_store.cc.
 //
 // Each ACCORD_*_COLUMNS list and its Read* function go together: a query that is read with
 // ReadUser selects ACCORD_USER_COLUMNS (or RETURNs them), in that order.
@@ -21,6 +20,7 @@
 
 #include "accord/auth/model.h"
 #include "accord/status.h"
+#include "sqlite_query.h"
 
 // Column lists, as macros so that they join other string literals at compile time.
 #define ACCORD_USER_COLUMNS \
@@ -42,113 +42,21 @@
 
 namespace accord::server::account_sql {
 
-// IOError (Corruption for a damaged file) naming `what` and SQLite's message.
-Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
+using sqlite::ColumnBool;
+using sqlite::ColumnInt;
+using sqlite::ColumnOptInt;
+using sqlite::ColumnText;
+using sqlite::Query;
+using sqlite::ReadInt;
+using sqlite::ReadText;
+using sqlite::SqliteStatus;
+using sqlite::StatementCache;
+using sqlite::Transaction;
 
 // ASCII lower case: how e-mail addresses are stored and compared.
 std::string LowerAscii(std::string_view text);
 
 std::string_view InvitationKindName(auth::Invitation::Kind kind);
-
-// Statements prepared once per SQL text and kept until the cache is destroyed. The SQL must be
-// a string literal (it is the key and is not copied). Not thread-safe: the store's mutex
-// guards it.
-class StatementCache {
- public:
-  explicit StatementCache(sqlite3* db) : db_(db) {}
-  ~StatementCache();
-  StatementCache(const StatementCache&) = delete;
-  StatementCache& operator=(const StatementCache&) = delete;
-
-  Result<sqlite3_stmt*> Get(const char* sql);
-  sqlite3* db() const { return db_; }
-
- private:
-  sqlite3* db_;
-  std::unordered_map<std::string_view, sqlite3_stmt*> statements_;
-};
-
-// One use of a cached statement: bind, then Run/One/All once. The statement is reset and its
-// bindings cleared when the Query goes out of scope, so it holds no lock between uses.
-class Query {
- public:
-  Query(StatementCache& cache, const char* sql);
-  ~Query();
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Query& Text(int i, std::string_view value);
-  Query& Int(int i, int64_t value);
-  Query& Bool(int i, bool value) { return Int(i, value ? 1 : 0); }
-  Query& OptInt(int i, std::optional<int64_t> value);
-  Query& Null(int i);
-  Query& IdOrNull(int i, auth::Id id) { return id == 0 ? Null(i) : Int(i, id); }
-  // Binds ?1, ?2, ... in order: strings as text, bools as 0/1, integers, optional integers
-  // (nullopt as NULL).
-  template <typename... Args>
-  Query& Bind(const Args&... args) {
-    int i = 0;
-    (BindOne(++i, args), ...);
-    return *this;
-  }
-  // A UNIQUE or PRIMARY KEY failure whose SQLite message mentions `column` ("table.column")
-  // becomes AlreadyExists(`message`). Other unique failures become AlreadyExists with SQLite's
-  // message; CHECK, NOT NULL, FOREIGN KEY and trigger failures become InvalidArgument.
-  Query& OnClash(std::string_view column, std::string message);
-
-  // Runs a statement that returns no rows; how many rows it changed.
-  Result<int> Run(std::string_view what);
-
-  // The one row the statement returns, read by `read`; `not_found` when there is none.
-  template <typename T>
-  Result<T> One(Result<T> (*read)(sqlite3_stmt*), std::string_view what, Status not_found) {
-    if (!prepared_.ok()) return prepared_;
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_DONE) return not_found;
-    if (rc != SQLITE_ROW) return Fail(rc, what);
-    Result<T> row = read(stmt_);
-    // Step to the end so that an INSERT ... RETURNING has finished before the next statement.
-    rc = sqlite3_step(stmt_);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Fail(rc, what);
-    return row;
-  }
-
-  // Every row the statement returns, in its order.
-  template <typename T>
-  Result<std::vector<T>> All(Result<T> (*read)(sqlite3_stmt*), std::string_view what) {
-    if (!prepared_.ok()) return prepared_;
-    std::vector<T> rows;
-    int rc;
-    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
-      Result<T> row = read(stmt_);
-      if (!row.ok()) return row.status();
-      rows.push_back(std::move(*row));
-    }
-    if (rc != SQLITE_DONE) return Fail(rc, what);
-    return rows;
-  }
-
- private:
-  template <typename T>
-  void BindOne(int i, const T& value) {
-    if constexpr (std::is_same_v<T, bool>) {
-      Bool(i, value);
-    } else if constexpr (std::is_integral_v<T>) {
-      Int(i, value);
-    } else if constexpr (std::is_same_v<T, std::optional<int64_t>>) {
-      OptInt(i, value);
-    } else {
-      static_assert(std::is_convertible_v<const T&, std::string_view>, "bind text");
-      Text(i, value);
-    }
-  }
-  Status Fail(int rc, std::string_view what) const;
-
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  Status prepared_;
-  std::vector<std::pair<std::string_view, std::string>> clashes_;
-};
 
 // Rows to structs. Corruption when a stored enum or scope list does not parse (the CHECKs
 // should make that impossible).
@@ -161,26 +69,6 @@ Result<auth::Invitation> ReadInvitation(sqlite3_stmt* st);
 Result<auth::Session> ReadSession(sqlite3_stmt* st);
 Result<auth::ApiToken> ReadApiToken(sqlite3_stmt* st);
 Result<auth::AuditEvent> ReadAuditEvent(sqlite3_stmt* st);
-Result<std::string> ReadText(sqlite3_stmt* st);  // column 0
-Result<int64_t> ReadInt(sqlite3_stmt* st);       // column 0
-
-// Rolls a BEGIN IMMEDIATE transaction back unless Commit() succeeded.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) {}
-  ~Transaction();
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-
-  Status Begin();
-  Status Commit();
-
- private:
-  Status Exec(const char* sql);
-
-  sqlite3* db_;
-  bool open_ = false;
-};
 
 // The store's SQL, each prepared once (StatementCache) and read by the matching Read*.
 namespace sql {
