@@ -15,7 +15,8 @@ interface Invitation { id: number, kind: string, email: string, display_name: st
 function table (id: string, caption: string, headers: string[], rows: Array<Array<Node | string>>): HTMLElement {
   const head = el('tr', {}, ...headers.map(h => el('th', { scope: 'col' }, h)))
   const body = rows.map(r => el('tr', {}, ...r.map((c, i) => el('td', { 'data-label': headers[i] }, c))))
-  return el('table', { id, className: 'data' }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...body))
+  // The caption names the table for screen readers; the heading above already shows it.
+  return el('table', { id, className: 'data' }, el('caption', { className: 'sr-only' }, caption), el('thead', {}, head), el('tbody', {}, ...body))
 }
 
 function orgFields (prefix: string, o?: Organization): HTMLElement[] {
@@ -37,6 +38,7 @@ function orgBody (data: FormData): Record<string, string> {
 
 export async function organizationsScreen (main: HTMLElement, me: Me): Promise<void> {
   main.append(el('h1', {}, t('organizations')))
+  main.append(el('p', { className: 'hint' }, t('organizationsCaption')))
   const r = await api('GET', '/organizations')
   const orgs: Organization[] = r.body?.items ?? []
   main.append(table('organizations', t('organizationsCaption'), [t('orgName'), t('shortName'), t('country'), t('kind')],

@@ -6,13 +6,13 @@ import { languages, t, currentLanguage } from './i18n'
 import { navItems, type Me, type NavItem } from './model'
 import { api, setCsrf } from './api'
 
-export function languageSelect (): HTMLSelectElement {
+export function languageSelect (signedIn: boolean): HTMLSelectElement {
   const select = el('select', { 'aria-label': t('language'), id: 'lang' })
   for (const l of languages) select.append(el('option', { value: l, selected: l === currentLanguage(), lang: l }, l === 'es' ? 'Español' : 'English'))
   select.addEventListener('change', async () => {
     localStorage.setItem('accord.lang', select.value)
     // Remember it on the account too, so another device starts in the same language.
-    await api('PATCH', '/users/me', { language: select.value }).catch(() => undefined)
+    if (signedIn) await api('PATCH', '/users/me', { language: select.value })
     location.reload()
   })
   return select
@@ -43,7 +43,7 @@ export function shell (app: HTMLElement, opts: ShellOptions = {}): HTMLElement {
     const org = me.memberships[0]?.organization?.short_name
     tools.append(el('span', { className: 'who', id: 'signed-in-as' }, `${me.user.display_name}${org ? ` — ${org}` : ''}`))
   }
-  tools.append(languageSelect())
+  tools.append(languageSelect(!!me))
   if (me) {
     const out = el('button', { type: 'button', id: 'signout' }, t('signOut'))
     out.addEventListener('click', async () => { await api('DELETE', '/session'); setCsrf(null); location.assign('/') })

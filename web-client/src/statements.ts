@@ -6,7 +6,7 @@ import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
 import { field, formAlert, onSubmit, showProblem, showMessage, confirmButton, clearErrors } from './forms'
 import {
-  PHASES, PARTICIPATION_FLAGS, flagLabel, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
+  PHASES, PARTICIPATION_FLAGS, flagLabel, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
   type Me, type Organization, type Participation, type Statement, type StatementDetail
 } from './model'
 
@@ -35,9 +35,9 @@ function participantList (s: StatementDetail, orgs: Map<number, Organization>): 
 
 export async function statementsScreen (main: HTMLElement, me: Me): Promise<void> {
   main.append(el('h1', {}, t('statements')))
-  if (me.instance_secretariat) main.append(newStatementForm())
   const list = el('ul', { className: 'statement-list', id: 'statements', 'aria-busy': 'true' })
   main.append(list)
+  if (me.instance_secretariat) main.append(newStatementForm())
   const [statements, orgs] = await Promise.all([api('GET', '/statements'), organizationsById()])
   const items: Statement[] = statements.body?.items ?? []
   // The list has no participants; each statement's detail does (and says what one may do).
@@ -78,11 +78,6 @@ function newStatementForm (): HTMLElement {
   return form
 }
 
-/** A slug (a-z, 0-9, '-') suggested from a title: accents dropped, other characters become '-'. */
-export function suggestSlug (title: string): string {
-  return title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '')
-}
-
 export async function statementScreen (main: HTMLElement, slug: string): Promise<void> {
   const [r, orgs] = await Promise.all([api('GET', `/statements/${encodeURIComponent(slug)}`), organizationsById()])
   if (r.status !== 200) {
@@ -92,13 +87,20 @@ export async function statementScreen (main: HTMLElement, slug: string): Promise
     return
   }
   const s: StatementDetail = r.body
-  const status = el('p', { role: 'status', 'aria-live': 'polite', id: 'manage-status', className: 'hint' })
+  const status = el('p', { role: 'status', 'aria-live': 'polite', id: 'manage-status', className: 'hint', tabIndex: -1 })
   main.append(el('p', {}, el('a', { href: '/#/' }, `← ${t('statements')}`)),
     el('h1', {}, s.title),
     el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)), ' · ',
       el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft'))),
     status)
-  const rerender = async (message: string) => { main.replaceChildren(); await statementScreen(main, slug); const st = document.getElementById('manage-status'); if (st) st.textContent = message }
+  // After a change the screen is drawn again from the server's answer; focus goes to the
+  // status line that says what happened.
+  const rerender = async (message: string) => {
+    main.replaceChildren()
+    await statementScreen(main, slug)
+    const st = document.getElementById('manage-status')
+    if (st) { st.textContent = message; st.focus() }
+  }
   if (s.rights['change-phase']) main.append(phaseForm(s, rerender))
   main.append(participantsSection(s, orgs, rerender))
 }
