@@ -2,7 +2,7 @@
 // line (aria-invalid + aria-describedby), a form-level alert, problem+json display, busy
 // submit buttons, a two-step confirm button and a copyable link box.
 import { el } from './dom'
-import { t, tf } from './i18n'
+import { t } from './i18n'
 import { problemView } from './model'
 import type { Answer } from './api'
 
