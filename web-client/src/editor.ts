@@ -38,7 +38,7 @@ export function createEditor (host: HTMLElement, toolbarHost: HTMLElement, fragm
   const tools: Tool[] = [
     { key: 'bold', label: 'B', cmd: toggleMark(schema.marks.strong), active: s => markActive(s, schema.marks.strong) },
     { key: 'italic', label: 'I', cmd: toggleMark(schema.marks.em), active: s => markActive(s, schema.marks.em) },
-    { key: 'link', label: '🔗', cmd: toggleLink, active: s => markActive(s, schema.marks.link) },
+    { key: 'link', label: '↗', cmd: toggleLink, active: s => markActive(s, schema.marks.link) },
     { key: 'paragraph', label: '¶', cmd: setBlockType(schema.nodes.paragraph) },
     { key: 'heading1', label: 'H1', cmd: setBlockType(schema.nodes.heading, { level: 1 }) },
     { key: 'heading2', label: 'H2', cmd: setBlockType(schema.nodes.heading, { level: 2 }) },

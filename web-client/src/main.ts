@@ -1,19 +1,25 @@
-// App shell. Routes: "/" (signed in: your statements; else open one with a token), "/signin",
-// "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]" (workspace: with the
-// session cookie when signed in, else with an API token). Each screen is a function rendering
-// into #app. With a token and no account, who you are (name, organization) is asked once and
-// stored in localStorage.
+// Routing and the workspace. Routes: "/" (signed in: the app's hash routes — "#/" statements,
+// "#/statements/<slug>" managing one, "#/organizations[/<id>]"; signed out: open a statement with
+// a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]"
+// (workspace: with the session cookie when signed in, else with an API token). Each screen
+// renders into <main> of the shell (shell.ts). With a token and no account, who you are (name,
+// organization) is asked once and stored in localStorage.
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as decoding from 'lib0/decoding'
 import * as authProtocol from 'y-protocols/auth'
-import { chooseLanguage, languages, setLanguage, t, type MessageKey } from './i18n'
+import { catalogs, chooseLanguage, setLanguage, t, type MessageKey } from './i18n'
 import { SavedState, type SavedStatus } from './saved-state'
 import { createEditor, FRAGMENT_NAME } from './editor'
 import { importMarkdown } from './importer'
 import { el } from './dom'
-import { currentUser, homeScreen, linkScreen, signInScreen, type Me } from './account'
+import { linkScreen, signInScreen } from './account'
+import { currentUser, api } from './api'
+import { shell } from './shell'
+import { statementsScreen, statementScreen } from './statements'
+import { organizationsScreen, organizationScreen } from './organizations'
+import { actingOrganization, parseView, phaseLabel, readOnlyReason, problemView, type Me, type StatementDetail } from './model'
 import './style.css'
 
 const MESSAGE_AUTH = 2
@@ -21,16 +27,11 @@ const MESSAGE_SAVED = 100 // accordd ?ext=saved: [varUint 100][varUint8Array sta
 const COLORS = ['#b3261e', '#1d6b38', '#1a4fa0', '#8a3ea8', '#a35a00', '#00707a', '#6b5b00', '#c2185b']
 
 const app = document.getElementById('app')!
-let lang = chooseLanguage(localStorage.getItem('accord.lang'), navigator.languages ?? [navigator.language])
-setLanguage(lang)
-document.documentElement.lang = lang
-
-function header (extra: Node[] = []): HTMLElement {
-  const select = el('select', { 'aria-label': t('language'), id: 'lang' })
-  for (const l of languages) select.append(el('option', { value: l, selected: l === lang }, l === 'es' ? 'Español' : 'English'))
-  select.addEventListener('change', () => { localStorage.setItem('accord.lang', select.value); location.reload() })
-  return el('header', { className: 'top' }, el('strong', { className: 'brand' }, t('appName')), ...extra, select)
+function useLanguage (lang: string): void {
+  setLanguage(lang)
+  document.documentElement.lang = lang
 }
+useLanguage(chooseLanguage(localStorage.getItem('accord.lang'), navigator.languages ?? [navigator.language]))
 
 function field (key: MessageKey, name: string, value = ''): HTMLElement {
   const id = 'f-' + name
@@ -44,7 +45,7 @@ function openScreen (): void {
     const data = new FormData(form)
     location.assign(`/d/${encodeURIComponent(String(data.get('doc')))}?token=${encodeURIComponent(String(data.get('token')))}`)
   })
-  app.replaceChildren(header(), el('main', {}, form))
+  shell(app).append(form)
 }
 
 interface Identity { name: string, org: string, color: string }
@@ -65,26 +66,46 @@ function identityScreen (then: () => void): void {
     localStorage.setItem('accord.identity', JSON.stringify({ name: data.get('name'), org: data.get('org'), color: COLORS[Math.floor(Math.random() * COLORS.length)] }))
     then()
   })
-  app.replaceChildren(header(), el('main', {}, form))
+  shell(app).append(form)
 }
 
-function workspace (docName: string, params: URLSearchParams, me: Identity, signedIn: boolean): void {
+// The statement behind a draft "statement.<slug>": title, phase and the caller's rights.
+async function statementOf (docName: string): Promise<{ detail: StatementDetail | null, error: string | null }> {
+  const m = docName.match(/^statement\.(.+)$/)
+  if (!m) return { detail: null, error: null }
+  const r = await api('GET', `/statements/${encodeURIComponent(m[1])}`)
+  return r.status === 200 ? { detail: r.body, error: null } : { detail: null, error: problemView(r.status, r.body).message }
+}
+
+async function workspace (docName: string, params: URLSearchParams, me: Identity, account: Me | null): Promise<void> {
   const token = params.get('token')
-  if (!token && !signedIn) { openScreen(); (document.getElementById('f-doc') as HTMLInputElement).value = docName; return }
+  if (!token && !account) { openScreen(); (document.getElementById('f-doc') as HTMLInputElement).value = docName; return }
+  let info = account ? await statementOf(docName) : { detail: null, error: null }
+  if (account && info.error) {
+    shell(app, { me: account, current: 'statements' }).append(el('div', { className: 'card' }, el('h1', {}, docName),
+      el('p', { role: 'alert', className: 'notice', id: 'notice' }, info.error), el('p', {}, el('a', { href: '/#/' }, t('statements')))))
+    return
+  }
+  if (account && info.detail) me = { ...me, org: actingOrganization(account, info.detail.participants)?.short_name ?? me.org }
   let readOnly = params.get('mode') === 'read'
+  let reason: string | null = null
 
   const status = el('span', { className: 'status', role: 'status', 'aria-live': 'polite', id: 'saved-status' })
   const roBadge = el('span', { className: 'badge', id: 'readonly-badge', hidden: true }, t('readOnly'))
+  const phase = el('span', { className: 'badge phase', id: 'phase', hidden: true })
+  const title = el('h1', { className: 'doc-name', id: 'doc-title' }, docName)
+  const reasonLine = el('p', { className: 'notice', id: 'readonly-reason', hidden: true })
   const toolbar = el('div', { className: 'toolbar', id: 'toolbar' })
   const importBtn = el('button', { type: 'button', id: 'import-open' }, t('importText'))
   const editorHost = el('div', { className: 'editor-host', id: 'editor' })
   const people = el('ul', { className: 'people', id: 'people' })
   const notice = el('p', { className: 'notice', id: 'notice', role: 'alert', hidden: true })
-  app.replaceChildren(
-    header([el('span', { className: 'doc-name' }, docName), roBadge, status]),
-    el('main', { className: 'workspace' },
-      el('section', { className: 'paper' }, el('div', { className: 'bar' }, toolbar, importBtn), notice, editorHost),
-      el('aside', { 'aria-labelledby': 'people-h' }, el('h2', { id: 'people-h' }, t('whoIsHere')), people)))
+  const main = shell(app, { me: account, current: 'statements' })
+  main.className = 'workspace'
+  main.append(
+    el('div', { className: 'ws-head' }, title, phase, roBadge, status),
+    el('section', { className: 'paper', 'aria-labelledby': 'doc-title' }, reasonLine, el('div', { className: 'bar' }, toolbar, importBtn), notice, editorHost),
+    el('aside', { 'aria-labelledby': 'people-h' }, el('h2', { id: 'people-h' }, t('whoIsHere')), people))
 
   const doc = new Y.Doc()
   const persistence = new IndexeddbPersistence('accord:' + docName, doc)
@@ -97,8 +118,22 @@ function workspace (docName: string, params: URLSearchParams, me: Identity, sign
     editor.setReadOnly(readOnly)
     roBadge.hidden = !readOnly
     importBtn.hidden = readOnly
+    reasonLine.textContent = reason ?? ''
+    reasonLine.hidden = !(readOnly && reason)
     document.body.dataset.readonly = String(readOnly)
   }
+  // Signed in, the rights come from the statement (GET /statements/{slug}) before anyone types.
+  const applyStatement = () => {
+    const d = info.detail
+    if (!d || !account) return
+    title.textContent = d.title
+    document.title = `${d.title} — ${t('appName')}`
+    phase.textContent = phaseLabel(d.phase)
+    phase.hidden = false
+    reason = readOnlyReason(account, d)
+    readOnly = reason !== null
+  }
+  applyStatement()
   applyReadOnly()
 
   provider.messageHandlers[MESSAGE_SAVED] = (_enc, decoder) => {
@@ -106,15 +141,23 @@ function workspace (docName: string, params: URLSearchParams, me: Identity, sign
     saved.serverSaved(Y.decodeStateVector(sv))
   }
   provider.messageHandlers[MESSAGE_AUTH] = (_enc, decoder, p) => {
-    authProtocol.readAuthMessage(decoder, p.doc, (_doc, reason) => {
-      console.warn('permission denied:', reason)
+    authProtocol.readAuthMessage(decoder, p.doc, (_doc, why) => {
+      console.warn('permission denied:', why)
       readOnly = true
       applyReadOnly()
       notice.textContent = t('readOnlyDenied')
       notice.hidden = false
     })
   }
-  provider.on('status', ({ status: s }: { status: string }) => saved.setConnected(s === 'connected'))
+  // accordd closes the statement's sockets (4003) when its phase, participants or one's roles
+  // change; on reconnecting, the rights are asked again so the editor follows them.
+  let connectedBefore = false
+  provider.on('status', async ({ status: s }: { status: string }) => {
+    saved.setConnected(s === 'connected')
+    if (s !== 'connected') return
+    if (connectedBefore && account) { info = await statementOf(docName); applyStatement(); applyReadOnly() }
+    connectedBefore = true
+  })
   doc.on('update', () => saved.docChanged())
   const labels: Record<SavedStatus, MessageKey> = { saved: 'saved', saving: 'saving', offline: 'offline' }
   saved.onChange(s => { status.textContent = t(labels[s]); status.dataset.state = s })
@@ -149,13 +192,27 @@ function workspace (docName: string, params: URLSearchParams, me: Identity, sign
   Object.assign(window, { accord: { doc, provider, persistence, saved, editor } })
 }
 
-const show = (main: HTMLElement): void => { app.replaceChildren(header(), el('main', {}, main)) }
+const show = (main: HTMLElement): void => { shell(app).append(main) }
 const home = (): void => { location.assign('/') }
 
 function identityOf (me: Me): Identity {
   const stored = identity(new URLSearchParams())
   const org = me.memberships[0]?.organization?.short_name ?? ''
   return { name: me.user.display_name, org, color: stored?.color ?? COLORS[me.user.id % COLORS.length] }
+}
+
+// The signed-in app on "/": one screen per hash route.
+async function signedInHome (me: Me): Promise<void> {
+  const view = parseView(location.hash)
+  const main = shell(app, { me, current: view.name.startsWith('organization') ? 'organizations' : 'statements' })
+  main.setAttribute('aria-busy', 'true')
+  if (view.name === 'statement') await statementScreen(main, view.slug)
+  else if (view.name === 'organizations') await organizationsScreen(main, me)
+  else if (view.name === 'organization') await organizationScreen(main, me, view.id)
+  else await statementsScreen(main, me)
+  main.setAttribute('aria-busy', 'false')
+  const h1 = main.querySelector('h1')
+  if (h1) document.title = `${h1.textContent} — ${t('appName')}`
 }
 
 async function route (): Promise<void> {
@@ -166,16 +223,26 @@ async function route (): Promise<void> {
   if (path === '/reset') { await linkScreen(show, 'password-reset', home); return }
   const m = path.match(/^\/d\/([^/]+)\/?$/)
   const signedIn = params.get('token') ? null : await currentUser()
+  // Language: this browser's explicit choice, else the account's, else the browser's.
+  if (signedIn && !localStorage.getItem('accord.lang')) {
+    const base = signedIn.user.language.toLowerCase().split('-')[0]
+    if (catalogs[base]) useLanguage(base)
+  }
   if (!m) {
-    if (signedIn) await homeScreen(show, signedIn, home)
-    else openScreen()
+    if (signedIn) {
+      await signedInHome(signedIn)
+      window.addEventListener('hashchange', async () => {
+        await signedInHome(signedIn)
+        document.getElementById('main')?.focus() // a new screen: start reading at its content
+      })
+    } else openScreen()
     return
   }
   const docName = decodeURIComponent(m[1])
-  if (signedIn) { workspace(docName, params, identityOf(signedIn), true); return }
+  if (signedIn) { await workspace(docName, params, identityOf(signedIn), signedIn); return }
   const me = identity(params)
   if (!me) { identityScreen(() => { void route() }); return }
-  workspace(docName, params, me, false)
+  await workspace(docName, params, me, null)
 }
 
 void route()
