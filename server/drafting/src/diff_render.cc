@@ -5,6 +5,7 @@
 #include <string>
 
 #include "accord/drafting/text_diff.h"
+#include "diff_tokens.h"
 
 namespace accord::drafting {
 namespace {
@@ -47,7 +48,7 @@ boost::json::value OptionalIndex(const std::optional<size_t>& index) {
 // Escapes text for HTML element content and attribute values; a line break inside a unit (a
 // continuation line) becomes <br>.
 void AppendEscaped(std::string* out, std::string_view text) {
-  for (char c : text) {
+  for (char c : internal::ValidUtf8(text)) {
     switch (c) {
       case '&':
         *out += "&amp;";
@@ -234,13 +235,16 @@ std::string DiffToJson(const TextDiff& diff) {
     e["kind"] = KindName(entry.kind);
     e["old_index"] = OptionalIndex(entry.old_index);
     e["new_index"] = OptionalIndex(entry.new_index);
-    e["old_marker"] = entry.old_index ? boost::json::value(entry.old_marker) : nullptr;
-    e["new_marker"] = entry.new_index ? boost::json::value(entry.new_marker) : nullptr;
+    e["old_marker"] =
+        entry.old_index ? boost::json::value(internal::ValidUtf8(entry.old_marker)) : nullptr;
+    e["new_marker"] =
+        entry.new_index ? boost::json::value(internal::ValidUtf8(entry.new_marker)) : nullptr;
     e["marker_changed"] = entry.marker_changed;
     e["counterpart"] = OptionalIndex(entry.counterpart);
     boost::json::array spans;
     for (const Span& span : entry.spans) {
-      spans.push_back(boost::json::object{{"op", OpName(span.kind)}, {"text", span.text}});
+      spans.push_back(
+          boost::json::object{{"op", OpName(span.kind)}, {"text", internal::ValidUtf8(span.text)}});
     }
     e["spans"] = std::move(spans);
     entries.push_back(std::move(e));

@@ -62,6 +62,15 @@ TEST(DiffToJson, AbsentSidesAreNullAndControlCharactersEscaped) {
   EXPECT_EQ(json.at("stats").at("inserted").to_number<uint64_t>(), 1u);
 }
 
+TEST(DiffToJson, InvalidUtf8BecomesReplacementCharacters) {
+  std::string json = DiffToJson(DiffTexts("", "bad \xff byte\n"));
+  EXPECT_NE(boost::json::parse(json).at("entries").at(0).at("spans").at(0).at("text").as_string(),
+            "");
+  EXPECT_NE(json.find("bad \uFFFD byte"), std::string::npos);
+  std::string html = DiffToHtml(DiffTexts("", "bad \xff byte\n"), DiffLayout::kInline);
+  EXPECT_NE(html.find("bad \uFFFD byte"), std::string::npos);
+}
+
 TEST(DiffToJson, EmptyDiff) {
   EXPECT_EQ(JsonWithoutWork(DiffTexts("", "")).find(R"("entries":[])") != std::string::npos, true);
 }

@@ -162,6 +162,23 @@ std::vector<Token> Tokenize(std::string_view text) {
   return tokens;
 }
 
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp;
+    size_t len = Decode(text, i, &cp);
+    if (cp == kInvalid) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
 std::vector<uint64_t> WordBag(std::string_view text) {
   std::vector<uint64_t> bag;
   for (const Token& token : Tokenize(text)) {

@@ -9,6 +9,7 @@
 #define ACCORD_DRAFTING_DIFF_TOKENS_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,10 @@ std::vector<Token> Tokenize(std::string_view text);
 // Hashes of the words of `text` (ASCII letters lower-cased), sorted: the multiset that unit
 // similarity compares.
 std::vector<uint64_t> WordBag(std::string_view text);
+
+// `text` with each byte that is not part of a valid UTF-8 sequence replaced by U+FFFD, so
+// JSON and HTML built from it are valid. Canonical text is valid UTF-8 and comes back as is.
+std::string ValidUtf8(std::string_view text);
 
 // Dice coefficient 2|A∩B| / (|A|+|B|) of two sorted bags; 0 when both are empty.
 double Dice(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);

@@ -87,6 +87,14 @@ TEST(Tokenize, ConcatenationGivesTheInputBack) {
   }
 }
 
+TEST(ValidUtf8, ReplacesOnlyInvalidBytes) {
+  EXPECT_EQ(ValidUtf8("Ça va 和平 🕊️"), "Ça va 和平 🕊️");
+  EXPECT_EQ(ValidUtf8("a\xff"
+                      "b\xe2\x82"),
+            "a\uFFFDb\uFFFD\uFFFD");
+  EXPECT_EQ(ValidUtf8(""), "");
+}
+
 TEST(WordBag, DiceOnWordMultisets) {
   EXPECT_DOUBLE_EQ(Dice(WordBag("a b c"), WordBag("a b d")), 2.0 * 2 / 6);
   EXPECT_DOUBLE_EQ(Dice(WordBag("Peace, now!"), WordBag("peace now")), 1.0);  // case, punct.

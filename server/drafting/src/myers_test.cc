@@ -17,13 +17,17 @@ size_t CheckScript(const Ids& a, const Ids& b, const std::vector<EditRun>& runs)
   for (size_t r = 0; r < runs.size(); ++r) {
     const EditRun& run = runs[r];
     EXPECT_GT(run.len, 0u);
-    if (r > 0) EXPECT_NE(runs[r - 1].kind, run.kind);
+    if (r > 0) {
+      EXPECT_NE(runs[r - 1].kind, run.kind);
+    }
     switch (run.kind) {
       case EditRun::Kind::kEqual:
         for (size_t k = 0; k < run.len; ++k) {
           EXPECT_LT(i + k, a.size());
           EXPECT_LT(j + k, b.size());
-          if (i + k < a.size() && j + k < b.size()) EXPECT_EQ(a[i + k], b[j + k]);
+          if (i + k < a.size() && j + k < b.size()) {
+            EXPECT_EQ(a[i + k], b[j + k]);
+          }
         }
         i += run.len;
         j += run.len;

@@ -47,7 +47,9 @@ void ExpectConsistent(std::string_view old_text, std::string_view new_text, cons
     ++kinds[entry.kind];
     for (size_t k = 0; k < entry.spans.size(); ++k) {
       EXPECT_FALSE(entry.spans[k].text.empty());
-      if (k > 0) EXPECT_NE(entry.spans[k - 1].kind, entry.spans[k].kind);
+      if (k > 0) {
+        EXPECT_NE(entry.spans[k - 1].kind, entry.spans[k].kind);
+      }
     }
     if (entry.OnOldSide()) {
       ASSERT_EQ(entry.old_index, next_old);

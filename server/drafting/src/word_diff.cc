@@ -75,26 +75,30 @@ std::vector<Span> CleanupSpans(std::vector<Span> spans) {
   for (int pass = 0; pass < kMaxCleanupPasses; ++pass) {
     bool merged = false;
     Layout next;
-    next.equal.push_back(layout.equal[0]);
-    for (size_t i = 0; i < layout.change.size(); ++i) {
-      Change change = layout.change[i];
-      const std::string& after = layout.equal[i + 1];
-      bool inner = i + 1 < layout.change.size();
-      if (inner) {
+    next.equal.push_back(std::move(layout.equal[0]));
+    size_t i = 0;
+    while (i < layout.change.size()) {
+      Change current = std::move(layout.change[i]);
+      // Appending to `current` keeps a long chain of merges linear in the text's length.
+      while (i + 1 < layout.change.size()) {
+        const std::string& between = layout.equal[i + 1];
         const Change& following = layout.change[i + 1];
-        size_t before_len = std::max(change.del.size(), change.ins.size());
+        size_t before_len = std::max(current.del.size(), current.ins.size());
         size_t after_len = std::max(following.del.size(), following.ins.size());
-        bool absorb = !HasWord(after) || (after.size() <= before_len && after.size() <= after_len);
-        if (absorb) {
-          // The equal run joins both sides of the change, which then continues into the next.
-          layout.change[i + 1].del = change.del + after + following.del;
-          layout.change[i + 1].ins = change.ins + after + following.ins;
-          merged = true;
-          continue;
-        }
+        bool absorb =
+            !HasWord(between) || (between.size() <= before_len && between.size() <= after_len);
+        if (!absorb) break;
+        // The equal run joins both sides of the change, which then continues into the next.
+        current.del += between;
+        current.del += following.del;
+        current.ins += between;
+        current.ins += following.ins;
+        merged = true;
+        ++i;
       }
-      next.change.push_back(std::move(change));
-      next.equal.push_back(after);
+      next.change.push_back(std::move(current));
+      next.equal.push_back(std::move(layout.equal[i + 1]));
+      ++i;
     }
     layout = std::move(next);
     if (!merged) break;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "diff_testutil.h"
 
@@ -19,7 +20,9 @@ std::string Diff(std::string_view a, std::string_view b) {
   EXPECT_EQ(Side(result.spans, Span::Kind::kDelete), b);
   for (size_t k = 0; k < result.spans.size(); ++k) {
     EXPECT_FALSE(result.spans[k].text.empty());
-    if (k > 0) EXPECT_NE(result.spans[k - 1].kind, result.spans[k].kind);
+    if (k > 0) {
+      EXPECT_NE(result.spans[k - 1].kind, result.spans[k].kind);
+    }
   }
   return Wdiff(result.spans);
 }
@@ -107,6 +110,29 @@ TEST(CleanupSpans, MergesOnlyWhatBreaksAChange) {
   EXPECT_EQ(
       Wdiff(CleanupSpans({{K::kDelete, "a"}, {K::kEqual, " solidarity "}, {K::kInsert, "b"}})),
       "[-a-] solidarity {+b+}");
+}
+
+TEST(CleanupSpans, MergesALongChainIntoOneChange) {
+  using K = Span::Kind;
+  std::vector<Span> spans;
+  std::string del, ins;
+  for (int i = 0; i < 10'000; ++i) {
+    if (i > 0) {
+      spans.push_back({K::kEqual, " "});
+      del += " ";
+      ins += " ";
+    }
+    spans.push_back({K::kDelete, "a"});
+    spans.push_back({K::kInsert, "b"});
+    del += "a";
+    ins += "b";
+  }
+  spans.push_back({K::kEqual, " end"});
+  std::vector<Span> clean = CleanupSpans(spans);
+  ASSERT_EQ(clean.size(), 3u);
+  EXPECT_EQ(clean[0], (Span{K::kDelete, del}));
+  EXPECT_EQ(clean[1], (Span{K::kInsert, ins}));
+  EXPECT_EQ(clean[2], (Span{K::kEqual, " end"}));
 }
 
 }  // namespace

@@ -41,16 +41,16 @@ enum class EntryKind {
   kMovedFrom,  // the new position of a moved unit: the word diff old -> new
 };
 
-// One row of the diff. Entries are in new-document order with old-only entries (deleted,
-// moved-to, the old half of nothing else) placed where they stood, so an inline view renders
-// them in sequence and a side-by-side view renders one row each.
+// One row of the diff. Entries are in new-document order with the old-only entries (deleted,
+// moved-to) placed where they stood, so an inline view renders them in sequence and a
+// side-by-side view renders one row each.
 struct Entry {
   EntryKind kind = EntryKind::kEqual;
   // Unit indices (0-based, as SplitUnits returns them) on each side. Equal, changed and both
   // ends of a move have both; inserted has only new_index, deleted only old_index.
   std::optional<size_t> old_index;
   std::optional<size_t> new_index;
-  // Markers on the sides that have the unit (empty string where that side has none).
+  // Markers on the sides that have the unit (empty where that side's index is absent).
   std::string old_marker;
   std::string new_marker;
   bool marker_changed = false;  // both sides present and markers differ
