@@ -1,5 +1,6 @@
 #include "word_diff.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
