@@ -22,10 +22,23 @@ namespace fs = std::filesystem;
 // NAME.update what y-prosemirror stores for it (tests/node/tools/make-canonical-fixtures.mjs;
 // the node suite canonical-fixtures checks the bytes are still what y-prosemirror writes),
 // NAME.md and NAME.html the expected renderings.
-const std::vector<std::string> kFixtures = {
-    "adjacent_lists", "blockquote", "bullet_list", "empty",        "empty_items",  "escaping",
-    "hard_break",     "headings",   "links",       "marks",        "nested_lists", "nfc",
-    "ordered_list",   "overlap",    "paragraphs",  "quote_in_list"};
+const std::vector<std::string> kFixtures = {"adjacent_lists",
+                                            "blockquote",
+                                            "bullet_list",
+                                            "empty",
+                                            "empty_items",
+                                            "escaping",
+                                            "hard_break",
+                                            "headings",
+                                            "link_destinations",
+                                            "links",
+                                            "marks",
+                                            "nested_lists",
+                                            "nfc",
+                                            "ordered_list",
+                                            "overlap",
+                                            "paragraphs",
+                                            "quote_in_list"};
 
 fs::path TestData() {
   const char* env = std::getenv("ACCORD_SOURCE_DIR");
