@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include "../src/document_loader.h"
 #include "../src/document_store.h"
+#include "accord/drafting/canonical_text.h"
 #include "accord_commands.h"
 
 namespace {
@@ -57,6 +60,9 @@ constexpr const char* kUsage =
     "  db check --data DIR\n"
     "            check the database file and that every document loads; print \"ok\", or\n"
     "            the problems and exit 1\n"
+    "  render [--format markdown|html|hash] UPDATE_FILE\n"
+    "            print the canonical text (default), HTML or SHA-256 of the document in a\n"
+    "            Yjs v1 update file (server/drafting/CANONICAL.md)\n"
     "  version   print the version\n"
     "  help      print this text\n";
 
@@ -208,6 +214,38 @@ int DbCheck(int argc, char** argv) {
   return 1;
 }
 
+int Render(int argc, char** argv) {
+  std::map<std::string, std::string> flags;
+  std::vector<std::string> files;
+  std::string error = ParseArgs(argc, argv, 2, {"format"}, flags, files);
+  if (!error.empty()) return UsageError(error);
+  std::string format = flags.count("format") ? flags["format"] : "markdown";
+  if (format != "markdown" && format != "html" && format != "hash") {
+    return UsageError("--format must be markdown, html or hash");
+  }
+  if (files.size() != 1) return UsageError("render needs one UPDATE_FILE");
+  std::ifstream in(files[0], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "accord: cannot read %s\n", files[0].c_str());
+    return 1;
+  }
+  std::vector<uint8_t> update((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+  auto canonical = accord::drafting::RenderCanonicalUpdate(update);
+  if (!canonical.ok()) {
+    PrintError(canonical.status());
+    return 1;
+  }
+  std::string out = format == "markdown" ? canonical->markdown
+                    : format == "html"   ? canonical->html
+                                         : canonical->sha256_hex + "\n";
+  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "accord: cannot write to stdout: %s\n", std::strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -251,6 +289,7 @@ int main(int argc, char** argv) {
     if (sub == "list") return DocList(argc, argv);
     return UsageError("doc needs a subcommand: export or list");
   }
+  if (cmd == "render") return Render(argc, argv);
   if (cmd == "db") {
     if (argc >= 3 && std::string_view(argv[2]) == "check") return DbCheck(argc, argv);
     return UsageError("db needs a subcommand: check");
