@@ -102,15 +102,33 @@ function readGolden (): Map<string, string> {
 
 describe('canonical text of the golden fixtures', () => {
   const fixtures = readdirSync(testdata).filter(f => f.endsWith('.md'))
-  // Not expected to survive a re-import (CANONICAL.md, "Limits"): true overlaps of strong and
-  // em have no faithful Markdown; the importer (markdown-it) refuses javascript: links and
-  // percent-encodes spaces in destinations, so those documents change by design.
+  // Not expected to survive a re-import unchanged (CANONICAL.md, "Limits"): true overlaps of
+  // strong and em have no faithful Markdown; the importer (markdown-it) refuses javascript:
+  // links and percent-encodes spaces in destinations. Their words survive all the same, only
+  // with leftover markup as literal text around them: the letters and digits of the original,
+  // in order, are a subsequence of the re-imported text's.
   const notReimportable = new Set(['overlap.md', 'link_destinations.md'])
+  const letters = (html: string) => checkHtml(html).replace(/[^\p{L}\p{N}]+/gu, '')
+  const isSubsequence = (part: string, whole: string) => {
+    const want = [...part]
+    let at = 0
+    for (const c of whole) if (at < want.length && c === want[at]) at++
+    return at === want.length
+  }
   for (const file of fixtures) {
-    it.skipIf(notReimportable.has(file))(`${file} re-imports to the identical canonical text`, () => {
-      const markdown = readFileSync(path.join(testdata, file), 'utf8')
-      expect(render(importMarkdown(markdown)).markdown).toBe(markdown)
-    })
+    const markdown = readFileSync(path.join(testdata, file), 'utf8')
+    if (notReimportable.has(file)) {
+      it(`${file} re-imports with the same words (markup may differ)`, () => {
+        const html = readFileSync(path.join(testdata, file.replace(/\.md$/, '.html')), 'utf8')
+        const again = render(importMarkdown(markdown))
+        expect(again.markdown).not.toBe(markdown) // if this starts to hold, drop the exception
+        expect(isSubsequence(letters(html), letters(again.html)), again.markdown).toBe(true)
+      })
+    } else {
+      it(`${file} re-imports to the identical canonical text`, () => {
+        expect(render(importMarkdown(markdown)).markdown).toBe(markdown)
+      })
+    }
   }
 })
 
