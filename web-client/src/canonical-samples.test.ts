@@ -18,6 +18,7 @@ import * as Y from 'yjs'
 import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import type { Node as PMNode } from 'prosemirror-model'
 import { importMarkdown } from './importer'
+import { schema } from './schema'
 
 const repo = path.resolve(__dirname, '../..')
 const samplesDir = path.resolve(repo, '../shared/samples')
@@ -101,14 +102,97 @@ function readGolden (): Map<string, string> {
 
 describe('canonical text of the golden fixtures', () => {
   const fixtures = readdirSync(testdata).filter(f => f.endsWith('.md'))
-  // Not expected to survive a re-import (CANONICAL.md, "Limits"): true overlaps of strong and
-  // em have no faithful Markdown; the importer (markdown-it) refuses javascript: links and
-  // percent-encodes spaces in destinations, so those documents change by design.
+  // Not expected to survive a re-import unchanged (CANONICAL.md, "Limits"): true overlaps of
+  // strong and em have no faithful Markdown; the importer (markdown-it) refuses javascript:
+  // links and percent-encodes spaces in destinations. Their words survive all the same, only
+  // with leftover markup as literal text around them: the letters and digits of the original,
+  // in order, are a subsequence of the re-imported text's.
   const notReimportable = new Set(['overlap.md', 'link_destinations.md'])
+  const letters = (html: string) => checkHtml(html).replace(/[^\p{L}\p{N}]+/gu, '')
+  const isSubsequence = (part: string, whole: string) => {
+    const want = [...part]
+    let at = 0
+    for (const c of whole) if (at < want.length && c === want[at]) at++
+    return at === want.length
+  }
   for (const file of fixtures) {
-    it.skipIf(notReimportable.has(file))(`${file} re-imports to the identical canonical text`, () => {
-      const markdown = readFileSync(path.join(testdata, file), 'utf8')
-      expect(render(importMarkdown(markdown)).markdown).toBe(markdown)
+    const markdown = readFileSync(path.join(testdata, file), 'utf8')
+    if (notReimportable.has(file)) {
+      it(`${file} re-imports with the same words (markup may differ)`, () => {
+        const html = readFileSync(path.join(testdata, file.replace(/\.md$/, '.html')), 'utf8')
+        const again = render(importMarkdown(markdown))
+        expect(again.markdown).not.toBe(markdown) // if this starts to hold, drop the exception
+        expect(isSubsequence(letters(html), letters(again.html)), again.markdown).toBe(true)
+      })
+    } else {
+      it(`${file} re-imports to the identical canonical text`, () => {
+        expect(render(importMarkdown(markdown)).markdown).toBe(markdown)
+      })
+    }
+  }
+})
+
+// Documents full of characters Markdown gives meaning to, at line starts, inside marks and next
+// to them. Marks are applied to whole runs, separated by an unmarked space or, for pairs of
+// runs with letters at their edges, touching — so none of the documented limits (overlap,
+// punctuation at a mark's inner edge) applies: the canonical text must re-import to itself.
+// Seeded, so every run checks the same documents.
+describe('canonical text of generated documents', () => {
+  let seed = 20260312
+  const rand = (n: number) => { // mulberry32
+    seed = (seed + 0x6D2B79F5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)
+  }
+  const pick = <T>(xs: T[]): T => xs[rand(xs.length)]
+  const atoms = ['a', 'b', 'word', ' ', '  ', '#', '##', '-', '+', '=', '~', '>', '*', '**', '_', '`', '[', ']',
+    '\\', '<', '&', '&amp;', '&#35;', '!', '1', '2023', '.', ')', '(', '"', ';', ':', 'é', 'e\u0301', '\u00a0',
+    '2023. ', '1) ', '- ', '# ', '> ', '***', '---', '===', '```', '|', '<http://x.org>', 'http://y.org', '\t']
+  const text = () => Array.from({ length: 1 + rand(6) }, () => pick(atoms)).join('')
+  const markSets = [[], [], ['strong'], ['em'], ['strong', 'em'], ['link'], ['link', 'strong'], ['link', 'em']]
+  const marks = () => pick(markSets).map(m => m === 'link'
+    ? schema.marks.link.create({ href: pick(['https://x.org/a', 'mailto:a@b.org', 'https://x.org/(b)']), title: pick([null, 'T "q"']) })
+    : schema.marks[m].create())
+  function inline () {
+    const nodes = []
+    const count = 1 + rand(5)
+    for (let k = 0; k < count; k++) {
+      if (k > 0) nodes.push(rand(5) === 0 ? schema.nodes.hard_break.create() : schema.text(' '))
+      // Sometimes two runs touch; their edges are letters then (a mark edge at punctuation
+      // is a documented limit).
+      const pair = rand(4) === 0
+      for (const t of pair ? ['w' + text() + 'v', 'x' + text() + 'y'] : [text()]) {
+        if (t.trim()) nodes.push(schema.text(t, marks()))
+      }
+    }
+    return nodes
+  }
+  const paragraph = () => schema.nodes.paragraph.create(null, inline())
+  function block (depth: number): PMNode {
+    switch (depth > 1 ? 0 : rand(6)) {
+      case 1: return schema.nodes.heading.create({ level: 1 + rand(3) }, inline())
+      case 2: return schema.nodes.ordered_list.create({ order: rand(12) }, [item(depth), item(depth)])
+      case 3: return schema.nodes.bullet_list.create(null, [item(depth)])
+      case 4: return schema.nodes.blockquote.create(null, [paragraph(), block(depth + 1)])
+      default: return paragraph()
+    }
+  }
+  function item (depth: number): PMNode {
+    return schema.nodes.list_item.create(null, rand(3) === 0 ? [paragraph(), block(depth + 1)] : [paragraph()])
+  }
+  for (let round = 0; round < 4; round++) {
+    it(`round ${round}: 150 blocks re-import to the identical canonical text`, () => {
+      const doc = schema.nodes.doc.create(null, Array.from({ length: 150 }, () => block(0)))
+      doc.check()
+      const first = render(doc)
+      if (process.env.ACCORD_CANONICAL_DUMP) {
+        writeFileSync(path.join(process.env.ACCORD_CANONICAL_DUMP, `generated-${round}.md`), first.markdown)
+      }
+      checkHtml(first.html)
+      const again = render(importMarkdown(first.markdown))
+      expect(again.markdown).toBe(first.markdown)
+      expect(again.html).toBe(first.html)
     })
   }
 })

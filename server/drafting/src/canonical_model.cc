@@ -219,8 +219,8 @@ Marks Intersect(const Marks& a, const Marks& b) {
 }
 
 // Turns one line's spans into canonical form: text in NFC, white space trimmed at both ends,
-// each run of inner white space given only the marks its neighbours on both sides share (so no
-// mark opens or closes next to white space), adjacent runs with equal marks merged.
+// each run of inner white space given only the marks it and its neighbours on both sides all
+// share (so no mark opens or closes next to white space), adjacent runs with equal marks merged.
 Line CanonicalLine(const Line& raw) {
   struct Piece {
     std::string text;
@@ -243,19 +243,25 @@ Line CanonicalLine(const Line& raw) {
   while (!pieces.empty() && pieces.back().space) pieces.pop_back();
   size_t first = 0;
   while (first < pieces.size() && pieces[first].space) ++first;
+  // A run of white space (possibly several pieces) keeps only the marks that all its pieces and
+  // the words on both sides share, the same for the whole run.
+  for (size_t k = first; k < pieces.size();) {
+    if (!pieces[k].space) {
+      ++k;
+      continue;
+    }
+    size_t end = k;
+    Marks shared = Intersect(pieces[k - 1].marks, pieces[k].marks);  // trimmed: k > first
+    while (pieces[end].space) shared = Intersect(shared, pieces[end++].marks);
+    shared = Intersect(shared, pieces[end].marks);
+    for (; k < end; ++k) pieces[k].marks = shared;
+  }
   Line line;
   for (size_t k = first; k < pieces.size(); ++k) {
-    Marks marks = pieces[k].marks;
-    if (pieces[k].space) {
-      size_t l = k, r = k;
-      while (pieces[l].space) --l;  // trimmed: a word lies on either side
-      while (pieces[r].space) ++r;
-      marks = Intersect(marks, Intersect(pieces[l].marks, pieces[r].marks));
-    }
-    if (!line.empty() && line.back().marks == marks) {
+    if (!line.empty() && line.back().marks == pieces[k].marks) {
       line.back().text += pieces[k].text;
     } else {
-      line.push_back({std::move(pieces[k].text), marks});
+      line.push_back({std::move(pieces[k].text), pieces[k].marks});
     }
   }
   return line;

@@ -134,7 +134,18 @@ TEST_F(ModelTest, WhiteSpaceAtMarkEdgesMovesOutsideTheMark) {
   Text(p, " em ", {{"em", Any::Object({})}});
   Text(p, "z");
   EXPECT_EQ(Markdown(), "x **bold**\xC2\xA0y  *em* z\n");
-  EXPECT_EQ(Html(), "<p>x <strong>bold</strong>\xC2\xA0y  <em>em</em> z</p>\n");
+  // A run of white space made of pieces with different marks is treated as one run.
+  XmlElement q = Element(Root(), "paragraph");
+  Text(q, "bold ", {{"strong", Any::Object({})}});
+  Text(q, " ");
+  Text(q, "next", {{"strong", Any::Object({})}});
+  Text(q, " ", {{"em", Any::Object({})}, {"strong", Any::Object({})}});
+  Text(q, " ", {{"em", Any::Object({})}});
+  Text(q, "last", {{"em", Any::Object({})}});
+  EXPECT_EQ(Markdown(), "x **bold**\xC2\xA0y  *em* z\n\n**bold**  **next**  *last*\n");
+  EXPECT_EQ(Html(),
+            "<p>x <strong>bold</strong>\xC2\xA0y  <em>em</em> z</p>\n"
+            "<p><strong>bold</strong>  <strong>next</strong>  <em>last</em></p>\n");
 }
 
 TEST_F(ModelTest, HeadingClosingHashesAndLinkDestinationsAreEscaped) {
