@@ -401,6 +401,7 @@ json::object ToJson(const auth::StatementRef& s) {
   return {{"id", s.id},
           {"slug", s.slug},
           {"title", s.title},
+          {"language", s.language},
           {"phase", auth::PhaseName(s.phase)},
           {"phase_deadline", OptionalTime(s.phase_deadline)},
           {"document", DraftDocumentName(s.slug)}};

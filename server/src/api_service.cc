@@ -233,7 +233,7 @@ ApiService::ApiService(std::unique_ptr<ApiContext> context) : ctx_(std::move(con
   }
   SetPublicUrl(config.public_url);
   for (auto* area : {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes,
-                     &TokenRoutes, &AuditRoutes, &StatementRoutes}) {
+                     &TokenRoutes, &AuditRoutes, &StatementRoutes, &VersionRoutes}) {
     for (auto& route : (*area)()) routes_.push_back(std::move(route));
   }
 }

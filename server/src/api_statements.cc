@@ -8,16 +8,35 @@
 //   PUT    /api/v1/statements/{slug}/participants/{org_id}  {convener?, edit?, amend?, sign?}
 //   DELETE /api/v1/statements/{slug}/participants/{org_id}
 #include <boost/json.hpp>
+#include <cctype>
 #include <ctime>
 
 #include "api.h"
 #include "api_json.h"
+#include "api_statements.h"
 #include "document_access.h"
+#include "log.h"
 
 namespace accord::server {
 namespace json = boost::json;
 
 namespace {
+
+// A BCP 47 tag in the usual short form: a 2–3 letter language, then subtags of 1–8 letters or
+// digits ("es", "pt-BR", "es-419"), as the statements table's CHECK and openapi.yaml's
+// LanguageTag allow.
+bool IsLanguageTag(std::string_view tag) {
+  size_t i = 0;
+  while (i < tag.size() && std::isalpha(static_cast<unsigned char>(tag[i])) != 0) ++i;
+  if (i < 2 || i > 3) return false;
+  while (i < tag.size()) {
+    if (tag[i++] != '-') return false;
+    size_t start = i;
+    while (i < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[i])) != 0)) ++i;
+    if (i == start || i - start > 8) return false;
+  }
+  return true;
+}
 
 // "YYYY-MM-DDTHH:MM:SSZ" (UTC only, as FormatTime writes it) to Unix seconds.
 std::optional<auth::UnixTime> ParseTime(std::string_view s) {
@@ -51,13 +70,10 @@ std::optional<auth::UnixTime> ParseTime(std::string_view s) {
   return t;
 }
 
-struct Loaded {
-  auth::StatementRef statement;
-  std::vector<auth::Participation> participants;
-};
+}  // namespace
 
-// Loads the statement named by {slug}, or the problem.
-std::optional<Loaded> Load(ApiContext& ctx, const ApiRequest& req, HttpResponse* problem) {
+std::optional<LoadedStatement> LoadStatement(ApiContext& ctx, const ApiRequest& req,
+                                             HttpResponse* problem) {
   auto it = req.params.find("slug");
   auto statement = ctx.store->FindStatementBySlug(it == req.params.end() ? "" : it->second);
   if (!statement.ok()) {
@@ -71,10 +87,10 @@ std::optional<Loaded> Load(ApiContext& ctx, const ApiRequest& req, HttpResponse*
     *problem = StoreProblem(participants.status());
     return std::nullopt;
   }
-  return Loaded{std::move(*statement), std::move(*participants)};
+  return LoadedStatement{std::move(*statement), std::move(*participants)};
 }
 
-auth::Target TargetOf(ApiContext& ctx, const Loaded& loaded) {
+auth::Target TargetOf(ApiContext& ctx, const LoadedStatement& loaded) {
   auth::Target t;
   t.statement = &loaded.statement;
   t.participants = &loaded.participants;
@@ -82,16 +98,29 @@ auth::Target TargetOf(ApiContext& ctx, const Loaded& loaded) {
   return t;
 }
 
-// Loads the statement named by {slug} and asks the policy for `action` on it.
-std::optional<Loaded> LoadFor(ApiContext& ctx, const ApiRequest& req, const ApiCaller& caller,
-                              auth::Action action, HttpResponse* problem) {
-  auto loaded = Load(ctx, req, problem);
+std::optional<LoadedStatement> LoadStatementFor(ApiContext& ctx, const ApiRequest& req,
+                                                const ApiCaller& caller, auth::Action action,
+                                                HttpResponse* problem) {
+  auto loaded = LoadStatement(ctx, req, problem);
   if (!loaded) return std::nullopt;
   if (auto denied = Deny(ctx, req, caller, action, TargetOf(ctx, *loaded))) {
     *problem = std::move(*denied);
     return std::nullopt;
   }
   return loaded;
+}
+
+namespace {
+
+using Loaded = LoadedStatement;
+
+std::optional<Loaded> Load(ApiContext& ctx, const ApiRequest& req, HttpResponse* problem) {
+  return LoadStatement(ctx, req, problem);
+}
+
+std::optional<Loaded> LoadFor(ApiContext& ctx, const ApiRequest& req, const ApiCaller& caller,
+                              auth::Action action, HttpResponse* problem) {
+  return LoadStatementFor(ctx, req, caller, action, problem);
 }
 
 json::object StatementView(ApiContext& ctx, const ApiCaller& caller, const Loaded& loaded) {
@@ -133,7 +162,11 @@ HttpResponse ListStatements(ApiContext& ctx, const ApiRequest&, const ApiCaller*
     if (!participants.ok()) return StoreProblem(participants.status());
     Loaded loaded{s, std::move(*participants)};
     if (auth::Authorize(caller->principal, auth::Action::kReadStatement, TargetOf(ctx, loaded))) {
-      items.push_back(ToJson(s));
+      json::object item = ToJson(s);
+      json::array participants;
+      for (const auto& p : loaded.participants) participants.push_back(ToJson(p));
+      item["participants"] = std::move(participants);
+      items.push_back(std::move(item));
     }
   }
   return JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}}));
@@ -143,14 +176,19 @@ HttpResponse CreateStatement(ApiContext& ctx, const ApiRequest& req, const ApiCa
   if (auto denied = Deny(ctx, req, *caller, auth::Action::kCreateStatement)) return *denied;
   JsonBody body;
   HttpResponse error;
-  if (!body.Parse(req, {"slug", "title"}, &error)) return error;
+  if (!body.Parse(req, {"slug", "title", "language"}, &error)) return error;
   auto slug = body.String("slug", true, 1, 64);
   if (slug) {
     if (std::string why = CheckSlug(*slug); !why.empty()) body.AddError("slug", why);
   }
   auto title = body.String("title", true, 1, 300);
+  auto language = body.String("language", false, 2, 35);
+  if (language && !IsLanguageTag(*language)) {
+    body.AddError("language", "must be a BCP 47 language tag such as es, pt-BR or en");
+  }
   if (!body.ok()) return body.Problem();
-  auto created = ctx.store->CreateStatement(*slug, *title, ctx.now());
+  auto created =
+      ctx.store->CreateStatement(*slug, *title, language.value_or(std::string("en")), ctx.now());
   if (!created.ok()) return StoreProblem(created.status());
   ctx.Audit("statement-created", req, caller->user.id, "statement:" + std::to_string(created->id),
             json::serialize(json::object{{"slug", created->slug}}));
@@ -198,9 +236,35 @@ HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCal
                 {"to", auth::PhaseName(new_phase)},
                 {"deadline", deadline ? json::value(FormatTime(*deadline)) : nullptr}}));
   ctx.RightsChanged(DraftDocumentName(loaded->statement.slug));
+  // The record of the change; a new phase freezes the draft as a version, taken after the
+  // writers were disconnected above (the room reads it in order behind their last updates).
+  PhaseChange change;
+  change.statement_id = loaded->statement.id;
+  change.from = loaded->statement.phase;
+  change.to = new_phase;
+  change.deadline = deadline;
+  change.user_id = caller->user.id;
+  change.at = ctx.now();
+  std::optional<Version> version;
+  if (new_phase != loaded->statement.phase) {
+    auto snapshot =
+        SnapshotDraft(ctx, loaded->statement, "Start of " + std::string(auth::PhaseName(new_phase)),
+                      VersionReason::kPhase, new_phase, caller->user.id);
+    if (snapshot.ok()) {
+      version = std::move(*snapshot);
+    } else {
+      std::string why = snapshot.status().ToString();
+      Log("error", "phase change: no version taken",
+          {{"statement", loaded->statement.slug}, {"error", why}});
+    }
+  }
+  auto recorded = ctx.drafting->RecordPhaseChange(change, version ? &*version : nullptr);
+  if (!recorded.ok()) return StoreProblem(recorded.status());
   auto reloaded = Load(ctx, req, &problem);
   if (!reloaded) return problem;
-  return JsonResponse(200, json::serialize(StatementView(ctx, *caller, *reloaded)));
+  json::object view = StatementView(ctx, *caller, *reloaded);
+  view["phase_change"] = ToJson(*recorded);
+  return JsonResponse(200, json::serialize(view));
 }
 
 HttpResponse PutParticipant(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {

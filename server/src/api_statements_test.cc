@@ -30,7 +30,7 @@ class ApiStatementsTest : public ApiTest {
     obs_ = MakeUser("obs@example.org", "Obs", cut_.id, auth::Role::kObserver);
     conv_ = MakeUser("conv@example.org", "Conv", mst_.id, auth::Role::kSecretariat);
     out_ = MakeUser("out@example.org", "Out", other_.id, auth::Role::kDelegate);
-    auto g20 = store_->CreateStatement("g20", "G20 declaration", now_);
+    auto g20 = store_->CreateStatement("g20", "G20 declaration", "en", now_);
     ASSERT_TRUE(g20.ok()) << g20.status().ToString();
     g20_ = *g20;
     Participate(g20_.id, cut_.id, /*convener=*/false);
@@ -86,8 +86,42 @@ TEST_F(ApiStatementsTest, SecretariatCreatesAStatement) {
   EXPECT_EQ(v.at("phase").as_string(), "drafting");
   EXPECT_TRUE(v.at("phase_deadline").is_null());
   EXPECT_EQ(v.at("document").as_string(), "statement.climate-2027");
+  EXPECT_EQ(v.at("language").as_string(), "en") << "the default source language";
   EXPECT_TRUE(store_->FindStatementBySlug("climate-2027").ok());
   EXPECT_EQ(AuditCount("statement-created"), 1);
+}
+
+TEST_F(ApiStatementsTest, TheSourceLanguageIsATag) {
+  Browser sec = SignIn("sec@example.org");
+  HttpResponse res = Call(
+      As(sec, "POST", kStatements, R"({"slug":"caracas","title":"Caracas","language":"es-419"})"));
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_EQ(Json(res).at("language").as_string(), "es-419");
+  EXPECT_EQ(store_->FindStatementBySlug("caracas")->language, "es-419");
+  for (const char* bad :
+       {"Spanish", "e", "es_AR", "es-", "-es", "español", "es-toolongsubtag", "e1"}) {
+    HttpResponse refused =
+        Call(As(sec, "POST", kStatements,
+                json::serialize(json::object{{"slug", "x"}, {"title", "T"}, {"language", bad}})));
+    EXPECT_EQ(refused.status, 422) << bad;
+    EXPECT_EQ(ErrorFields(refused), std::vector<std::string>{"language"}) << bad;
+  }
+  EXPECT_FALSE(store_->FindStatementBySlug("x").ok());
+}
+
+TEST_F(ApiStatementsTest, TheListShowsEachStatementsParticipants) {
+  Browser ana = SignIn("ana@example.org");
+  HttpResponse res = Call(As(ana, "GET", kStatements));
+  ASSERT_EQ(res.status, 200);
+  const json::value res_json = Json(res);
+  const auto& items = res_json.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  std::vector<int64_t> orgs;
+  for (const auto& p : items[0].at("participants").as_array()) {
+    orgs.push_back(p.at("organization_id").as_int64());
+  }
+  std::sort(orgs.begin(), orgs.end());
+  EXPECT_EQ(orgs, (std::vector<int64_t>{cut_.id, mst_.id}));
 }
 
 TEST_F(ApiStatementsTest, SlugRulesAreEnforced) {
@@ -121,7 +155,7 @@ TEST_F(ApiStatementsTest, OnlyTheInstanceSecretariatCreates) {
 }
 
 TEST_F(ApiStatementsTest, ListShowsOnlyReadableStatements) {
-  ASSERT_TRUE(store_->CreateStatement("private", "Other business", now_).ok());
+  ASSERT_TRUE(store_->CreateStatement("private", "Other business", "en", now_).ok());
   Browser ana = SignIn("ana@example.org");
   EXPECT_EQ(Slugs(Call(As(ana, "GET", kStatements))), std::vector<std::string>{"g20"});
   Browser obs = SignIn("obs@example.org");

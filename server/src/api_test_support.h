@@ -22,6 +22,9 @@
 #include "account_admin.h"
 #include "api.h"
 #include "api_service.h"
+#include "document_service.h"
+#include "document_store.h"
+#include "drafting_store.h"
 #include "sqlite_account_store.h"
 
 namespace accord::server::testing {
@@ -64,6 +67,15 @@ class ApiTest : public ::testing::Test {
     config_.public_url = kOrigin;
     auto ctx = std::make_unique<ApiContext>();
     ctx->store = store_.get();
+    auto drafting = OpenSqliteDraftingStore(dir_.string());
+    ASSERT_TRUE(drafting.ok()) << drafting.status().ToString();
+    drafting_ = std::move(*drafting);
+    auto documents = OpenSqliteDocumentStore(dir_.string());
+    ASSERT_TRUE(documents.ok()) << documents.status().ToString();
+    document_store_ = std::move(*documents);
+    document_service_ = std::make_unique<DocumentService>(*document_store_, nullptr);
+    ctx->drafting = drafting_.get();
+    ctx->documents = document_service_.get();
     ctx->passwords = &hasher_;
     ctx->config = &config_;
     ctx->instance_key = std::string(32, 'k');
@@ -93,6 +105,9 @@ class ApiTest : public ::testing::Test {
   }
   void TearDown() override {
     service_.reset();
+    document_service_.reset();
+    document_store_.reset();
+    drafting_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -205,6 +220,9 @@ class ApiTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::unique_ptr<SqliteAccountStore> store_;
+  std::unique_ptr<DraftingStore> drafting_;
+  std::unique_ptr<DocumentStore> document_store_;  // the drafts (no rooms in these tests)
+  std::unique_ptr<DocumentService> document_service_;
   auth::PasswordHasher hasher_;
   ApiConfig config_;
   std::unique_ptr<ApiService> service_;

@@ -243,14 +243,17 @@ void CommitQueue::Start() {
 
 void CommitQueue::Append(std::string name, std::vector<uint8_t> update,
                          std::function<void(Status)> done) {
-  const size_t bytes = update.size();
+  Append(PendingUpdate{std::move(name), std::move(update)}, std::move(done));
+}
+
+void CommitQueue::Append(PendingUpdate pending, std::function<void(Status)> done) {
+  const size_t bytes = pending.update.size();
   {
     std::lock_guard lock(impl_->mu);
     if (impl_->state != Impl::State::kStopped) {
       const bool wake = impl_->queue.empty() ||
                         impl_->queued_bytes + bytes >= impl_->limits.max_pending_commit_bytes / 2;
-      impl_->queue.push_back(Impl::Entry{PendingUpdate{std::move(name), std::move(update)},
-                                         std::move(done), Clock::now()});
+      impl_->queue.push_back(Impl::Entry{std::move(pending), std::move(done), Clock::now()});
       impl_->queued_bytes += bytes;
       impl_->appended += 1;
       impl_->pending_bytes.fetch_add(bytes, std::memory_order_relaxed);

@@ -43,6 +43,9 @@ class TestStore : public DocumentStore {
     compactions++;
     return inner_.Compact(name, snapshot, up_to_seq);
   }
+  Result<std::vector<ClientAuthor>> Authors(std::string_view name) override {
+    return inner_.Authors(name);
+  }
   Result<DocumentInfo> Info(std::string_view name) override { return inner_.Info(name); }
   Result<std::vector<DocumentInfo>> List() override { return inner_.List(); }
   Status CheckIntegrity() override { return inner_.CheckIntegrity(); }

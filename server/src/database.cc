@@ -112,6 +112,50 @@ const std::vector<std::string_view>& Migrations() {
       " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
       " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+      // 5: the drafting workflow (server/src/drafting_store.h): immutable versions of each
+      // statement's draft, numbered per statement, the append-only record of phase changes,
+      // statements' source language,
+      // and the authors of documents' client ids (document_store.h). User columns hold 0 for
+      // "nobody"; users are referenced without a foreign key
+      // so that the history outlives accounts.
+      "ALTER TABLE statements ADD COLUMN language TEXT NOT NULL DEFAULT 'en'"
+      " CHECK (length(language) BETWEEN 2 AND 35 AND language GLOB '[A-Za-z][A-Za-z]*'"
+      " AND language NOT GLOB '*[^A-Za-z0-9-]*');"
+      "CREATE TABLE statement_versions (id INTEGER PRIMARY KEY,"
+      " statement_id INTEGER NOT NULL REFERENCES statements(id),"
+      " number INTEGER NOT NULL CHECK (number > 0), label TEXT NOT NULL CHECK (label <> ''),"
+      " reason TEXT NOT NULL CHECK (reason IN ('manual', 'phase', 'merge')),"
+      " phase TEXT NOT NULL"
+      " CHECK (phase IN ('drafting', 'amendments', 'consolidation', 'final')),"
+      " author_user_id INTEGER NOT NULL DEFAULT 0 CHECK (author_user_id >= 0),"
+      " created_at INTEGER NOT NULL, state BLOB NOT NULL, canonical_text TEXT NOT NULL,"
+      " canonical_html TEXT NOT NULL,"
+      " sha256 TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),"
+      " UNIQUE (statement_id, number)) STRICT;"
+      "CREATE TRIGGER statement_versions_immutable BEFORE UPDATE ON statement_versions"
+      " BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;"
+      "CREATE TRIGGER statement_versions_kept BEFORE DELETE ON statement_versions"
+      " BEGIN SELECT RAISE(ABORT, 'versions are never deleted'); END;"
+      "CREATE TABLE statement_phase_changes (id INTEGER PRIMARY KEY,"
+      " statement_id INTEGER NOT NULL REFERENCES statements(id),"
+      " from_phase TEXT NOT NULL"
+      " CHECK (from_phase IN ('drafting', 'amendments', 'consolidation', 'final')),"
+      " to_phase TEXT NOT NULL"
+      " CHECK (to_phase IN ('drafting', 'amendments', 'consolidation', 'final')),"
+      " deadline INTEGER, user_id INTEGER NOT NULL DEFAULT 0 CHECK (user_id >= 0),"
+      " at INTEGER NOT NULL, version_id INTEGER REFERENCES statement_versions(id)) STRICT;"
+      "CREATE INDEX statement_phase_changes_by_statement"
+      " ON statement_phase_changes (statement_id, id);"
+      "CREATE TRIGGER statement_phase_changes_no_update BEFORE UPDATE ON statement_phase_changes"
+      " BEGIN SELECT RAISE(ABORT, 'the phase record is append-only'); END;"
+      "CREATE TRIGGER statement_phase_changes_no_delete BEFORE DELETE ON statement_phase_changes"
+      " BEGIN SELECT RAISE(ABORT, 'the phase record is append-only'); END;"
+      // Who wrote under each Yjs client id of a document (the first user whose update brought
+      // that client's structs); kept through compaction, for authorship.
+      "CREATE TABLE document_clients (name TEXT NOT NULL REFERENCES documents(name),"
+      " client_id INTEGER NOT NULL CHECK (client_id >= 0),"
+      " user_id INTEGER NOT NULL CHECK (user_id > 0), first_seen INTEGER NOT NULL,"
+      " PRIMARY KEY (name, client_id)) STRICT, WITHOUT ROWID;",
   };
   return kMigrations;
 }

@@ -27,7 +27,7 @@ class DocumentAccessTest : public ApiTest {
     conv_ = MakeUser("conv@example.org", "Conv", mst_.id, auth::Role::kSecretariat);
     ned_delegate_ = MakeUser("ned@example.org", "Ned", ned_.id, auth::Role::kDelegate);
     out_ = MakeUser("out@example.org", "Out", other_.id, auth::Role::kDelegate);
-    auto g20 = store_->CreateStatement("g20", "G20 declaration", now_);
+    auto g20 = store_->CreateStatement("g20", "G20 declaration", "en", now_);
     ASSERT_TRUE(g20.ok()) << g20.status().ToString();
     g20_ = *g20;
     Participate(cut_.id, /*convener=*/false, /*edit=*/true);

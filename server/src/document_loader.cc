@@ -47,6 +47,7 @@ Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name)
   if (!stored.ok()) return stored.status();
   auto loaded = BuildDocument(name, *stored);
   if (loaded.ok() && loaded->update_rows == 0) loaded->snapshot = std::move(stored->snapshot);
+  if (loaded.ok()) loaded->authors = std::move(stored->authors);
   return loaded;
 }
 

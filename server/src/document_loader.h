@@ -27,6 +27,7 @@ struct LoadedDocument {
   // LoadDocument only, when no update follows the snapshot: the stored snapshot, a v1 update
   // holding the whole document (a new client can be sent it as is, without encoding).
   std::vector<uint8_t> snapshot;
+  std::vector<ClientAuthor> authors;  // who wrote under which client id
 };
 
 Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name);

@@ -18,11 +18,21 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "accord/status.h"
 
 namespace accord::server {
+
+// Who wrote under a Yjs client id: the first user whose update brought structs of that client.
+struct ClientAuthor {
+  uint64_t client_id = 0;
+  int64_t user_id = 0;
+  int64_t first_seen = 0;  // Unix seconds
+
+  bool operator==(const ClientAuthor&) const = default;
+};
 
 struct StoredDocument {
   bool exists = false;                        // false: nothing stored yet (a new document)
@@ -30,12 +40,25 @@ struct StoredDocument {
   std::vector<std::vector<uint8_t>> updates;  // v1 updates after the snapshot, in order
   int64_t last_seq = 0;                       // sequence number of the last update (0: none)
   size_t stored_bytes = 0;                    // snapshot + updates, for size accounting
+  std::vector<ClientAuthor> authors;          // by client id
 };
 
-// One update to append: the document's name and a v1 update.
+// One update to append: the document's name and a v1 update, and who sent it: `author` (a
+// user id; 0: nobody in particular) is recorded as the author of each client id in
+// `new_clients` that has none yet, in the same transaction.
 struct PendingUpdate {
+  PendingUpdate() = default;
+  PendingUpdate(std::string name, std::vector<uint8_t> update, int64_t author = 0,
+                std::vector<uint64_t> new_clients = {})
+      : name(std::move(name)),
+        update(std::move(update)),
+        author(author),
+        new_clients(std::move(new_clients)) {}
+
   std::string name;
   std::vector<uint8_t> update;
+  int64_t author = 0;
+  std::vector<uint64_t> new_clients;
 };
 
 struct DocumentInfo {
@@ -58,6 +81,8 @@ class DocumentStore {
   // transaction. Updates appended later (seq > up_to_seq) stay.
   virtual Status Compact(std::string_view name, std::span<const uint8_t> snapshot,
                          int64_t up_to_seq) = 0;
+  // The recorded authors of `name`'s client ids, by client id (empty if none).
+  virtual Result<std::vector<ClientAuthor>> Authors(std::string_view name) = 0;
   // What is stored for `name` (NotFound if nothing).
   virtual Result<DocumentInfo> Info(std::string_view name) = 0;
   // Every stored document, by name.

@@ -43,6 +43,10 @@ void Room::Leave(uint64_t peer_id) {
   });
 }
 
+void Room::Run(std::function<void(RoomCore&)> task) {
+  net::post(strand_, [self = shared_from_this(), task = std::move(task)] { task(self->core_); });
+}
+
 void Room::CloseAll(CloseCode code, std::string reason) {
   net::post(strand_, [self = shared_from_this(), code, reason = std::move(reason)] {
     self->core_.CloseAll(code, reason);
@@ -56,11 +60,13 @@ void Room::CloseWhere(std::function<bool(const PeerInfo&)> match, CloseCode code
                       reason = std::move(reason)] { self->core_.CloseWhere(match, code, reason); });
 }
 
-void Room::Persist(std::vector<uint8_t> update, std::function<void(Status)> done) {
+void Room::Persist(std::vector<uint8_t> update, Authorship authorship,
+                   std::function<void(Status)> done) {
   // The completion comes from the commit thread and is carried back onto the strand. The weak
   // pointer lets it arrive after an unload without touching a destroyed room (an unload waits
   // for in-flight persists, so this only happens at shutdown).
-  commits_.Append(name_, std::move(update),
+  commits_.Append(PendingUpdate{name_, std::move(update), authorship.user_id,
+                                std::move(authorship.new_clients)},
                   [weak = weak_from_this(), done = std::move(done)](Status status) mutable {
                     auto self = weak.lock();
                     if (!self) return;

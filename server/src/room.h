@@ -13,6 +13,7 @@
 #define ACCORD_SERVER_ROOM_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,18 +39,24 @@ class Room : public std::enable_shared_from_this<Room>, private Persister {
   void Receive(std::shared_ptr<Peer> peer, std::string message);
   void Leave(uint64_t peer_id);
   void CloseAll(CloseCode code, std::string reason);
+  // Runs `task` on the room's strand, in order with the protocol messages (e.g. to read the
+  // document's current state).
+  void Run(std::function<void(RoomCore&)> task);
   // Closes the connections `match` selects; the room stays open.
   void CloseWhere(std::function<bool(const PeerInfo&)> match, CloseCode code, std::string reason);
   // Forgets every peer without telling them, breaking the room <-> session references. Only
   // once no thread runs the io_context any more (server teardown).
   void DropPeersAfterShutdown() { core_.ForgetPeers(); }
+  // Before the room is shared (the registry, right after loading).
+  void SeedAuthors(const std::vector<ClientAuthor>& authors) { core_.SeedAuthors(authors); }
 
   // Connections that acquired the room and have not left. Incremented under the registry's
   // lock, so an unload (also under it) never races a join.
   std::atomic<size_t>& users() { return users_; }
 
  private:
-  void Persist(std::vector<uint8_t> update, std::function<void(Status)> done) override;
+  void Persist(std::vector<uint8_t> update, Authorship authorship,
+               std::function<void(Status)> done) override;
   void ScheduleUnload();
 
   const std::string name_;

@@ -1,5 +1,7 @@
 #include "room_core.h"
 
+#include "accord/crdt/updates.h"
+
 #include <ctime>
 
 #include "accord/proto/messages.h"
@@ -150,6 +152,14 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
                   "the document would exceed its size limit; the update was not applied",
                   metrics_.rejections_limit);
   }
+  Authorship authorship{info.user_id, {}};
+  if (info.user_id != 0) {
+    Status mine = CheckAuthorship(update, info.user_id, &authorship.new_clients);
+    if (!mine.ok()) {
+      return Reject(peer, CloseCode::kPolicy, "update refused: " + mine.message(),
+                    metrics_.rejections_invalid_update);
+    }
+  }
   produced_.clear();
   Status s = doc_->ApplyUpdate(update, crdt::UpdateFormat::kV1, peer.get());
   if (!s.ok()) {
@@ -169,8 +179,32 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
   const uint64_t ticket = next_ticket_++;
   open_tickets_[ticket] = Ticket{doc_->EncodeStateVector(), false};
   ++in_flight_;
-  persister_.Persist(std::move(effective),
+  for (uint64_t client : authorship.new_clients) authors_.emplace(client, authorship.user_id);
+  persister_.Persist(std::move(effective), std::move(authorship),
                      [this, ticket](Status st) { OnPersisted(ticket, std::move(st)); });
+}
+
+void RoomCore::SeedAuthors(const std::vector<ClientAuthor>& authors) {
+  for (const auto& a : authors) authors_[a.client_id] = a.user_id;
+}
+
+Status RoomCore::CheckAuthorship(std::span<const uint8_t> update, int64_t user,
+                                 std::vector<uint64_t>* new_clients) const {
+  auto meta = crdt::ParseUpdateMeta(update);
+  if (!meta.ok()) return Status::Ok();
+  const crdt::StateVector known = doc_->GetStateVector();
+  for (const auto& [client, end] : meta->to) {
+    auto k = known.find(client);
+    if (k != known.end() && k->second >= end) continue;  // nothing new from this client
+    auto a = authors_.find(client);
+    if (a == authors_.end()) {
+      new_clients->push_back(client);
+    } else if (a->second != user) {
+      return Status::PermissionDenied("it writes under client id " + std::to_string(client) +
+                                      ", which another account writes under");
+    }
+  }
+  return Status::Ok();
 }
 
 void RoomCore::OnPersisted(uint64_t ticket, Status status) {

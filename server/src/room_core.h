@@ -24,17 +24,26 @@
 #include "accord/proto/awareness.h"
 #include "accord/proto/messages.h"
 #include "accord/server/limits.h"
+#include "document_store.h"
 #include "metrics.h"
 #include "peer.h"
 
 namespace accord::server {
+
+// Who sent an update: the user, and the client ids whose first structs it brings (recorded as
+// that user's, document_store.h).
+struct Authorship {
+  int64_t user_id = 0;  // 0: nobody in particular (no authorship is recorded)
+  std::vector<uint64_t> new_clients;
+};
 
 // Where a room's updates go to become durable. Persist must not block; `done` is called once
 // with the outcome, on the thread that drives the RoomCore (Room posts it to its strand).
 class Persister {
  public:
   virtual ~Persister() = default;
-  virtual void Persist(std::vector<uint8_t> update, std::function<void(Status)> done) = 0;
+  virtual void Persist(std::vector<uint8_t> update, Authorship authorship,
+                       std::function<void(Status)> done) = 0;
 };
 
 class RoomCore {
@@ -71,11 +80,18 @@ class RoomCore {
                   const std::string& reason);
   // Drops every peer without a word (teardown, once nothing can be sent any more).
   void ForgetPeers() { peers_.clear(); }
+  // The recorded authors of client ids (from storage, before any peer joins).
+  void SeedAuthors(const std::vector<ClientAuthor>& authors);
 
  private:
   void OnPersisted(uint64_t ticket, Status status);
   void HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& message);
   void ApplyClientUpdate(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update);
+  // The client ids whose new structs `update` brings, or an error naming one that belongs to
+  // another user than `user`. OK with nothing for an update that does not parse (ApplyUpdate
+  // then says why).
+  Status CheckAuthorship(std::span<const uint8_t> update, int64_t user,
+                         std::vector<uint64_t>* new_clients) const;
   void Broadcast(const std::shared_ptr<const std::string>& message, uint64_t except_peer);
   void Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
               std::atomic<uint64_t>& counter);
@@ -98,6 +114,10 @@ class RoomCore {
   // The update produced by the transaction being applied (set by the observer).
   std::vector<uint8_t> produced_;
   uint64_t observer_id_ = 0;
+  // client id -> the user who wrote under it. An update bringing structs of a client id that
+  // belongs to another user is refused: nobody writes in someone else's name (authorship is
+  // what the "who wrote what" view and amendments rely on).
+  std::map<uint64_t, int64_t> authors_;
 
   // Durability: tickets are handed out in order; the saved state vector advances only over a
   // contiguous prefix of completed tickets, so "saved" never claims more than is stored.

@@ -45,12 +45,15 @@ class RecordingPeer : public Peer {
 
 class RecordingPersister : public Persister {
  public:
-  void Persist(std::vector<uint8_t> update, std::function<void(Status)> done) override {
+  void Persist(std::vector<uint8_t> update, Authorship authorship,
+               std::function<void(Status)> done) override {
     updates.push_back(std::move(update));
+    authorships.push_back(std::move(authorship));
     pending.push_back(std::move(done));
   }
   void Complete(size_t i, Status s = Status::Ok()) { pending[i](std::move(s)); }
   std::vector<std::vector<uint8_t>> updates;
+  std::vector<Authorship> authorships;
   std::vector<std::function<void(Status)>> pending;
 };
 
@@ -126,6 +129,44 @@ TEST_F(RoomCoreTest, UpdatesAreRelayedToOthersAtOnceAndSavedAfterPersistInOrder)
   ASSERT_EQ(bm[4].kind, proto::Message::Kind::kSaved);
   EXPECT_EQ(bm[4].payload, room_.doc().EncodeStateVector());
   EXPECT_EQ(room_.persists_in_flight(), 0u);
+}
+
+TEST_F(RoomCoreTest, ClientIdsBelongToTheUserWhoFirstWroteUnderThem) {
+  auto ana = std::make_shared<RecordingPeer>(1);
+  ana->mutable_info().user_id = 7;
+  auto bob = std::make_shared<RecordingPeer>(2);
+  bob->mutable_info().user_id = 8;
+  room_.SeedAuthors({ClientAuthor{500, 8, 1}});  // stored: bob wrote under 500 before
+  room_.Join(ana);
+  room_.Join(bob);
+  // Ana's first update under client 41 is recorded as hers.
+  room_.Receive(ana, Bytes(proto::EncodeSyncUpdate(MakeUpdate(41, "ana"))));
+  ASSERT_EQ(persister_.authorships.size(), 1u);
+  EXPECT_EQ(persister_.authorships[0].user_id, 7);
+  EXPECT_EQ(persister_.authorships[0].new_clients, std::vector<uint64_t>{41});
+
+  // Bob relaying Ana's structs with nothing new is harmless (a duplicate: nothing stored).
+  room_.Receive(bob, Bytes(proto::EncodeSyncUpdate(MakeUpdate(41, "ana"))));
+  EXPECT_TRUE(bob->closed.empty());
+  EXPECT_EQ(persister_.updates.size(), 1u);
+
+  // Ana writing under Bob's stored client id, or Bob under Ana's, is refused and changes
+  // nothing; each may go on under their own.
+  const std::string before = room_.doc().GetText("t")->ToString();
+  auto forged = std::make_shared<RecordingPeer>(3);
+  forged->mutable_info().user_id = 7;
+  room_.Join(forged);
+  room_.Receive(forged, Bytes(proto::EncodeSyncUpdate(MakeUpdate(500, "in bob's name"))));
+  ASSERT_EQ(forged->closed.size(), 1u);
+  EXPECT_EQ(forged->closed[0].code, CloseCode::kPolicy);
+  EXPECT_NE(forged->closed[0].reason.find("another account"), std::string::npos);
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), before);
+  EXPECT_EQ(persister_.updates.size(), 1u);
+  room_.Receive(bob, Bytes(proto::EncodeSyncUpdate(MakeUpdate(500, "bob"))));
+  EXPECT_TRUE(bob->closed.empty());
+  ASSERT_EQ(persister_.authorships.size(), 2u);
+  EXPECT_EQ(persister_.authorships[1].user_id, 8);
+  EXPECT_TRUE(persister_.authorships[1].new_clients.empty()) << "500 was bob's already";
 }
 
 TEST_F(RoomCoreTest, ReadOnlyPeerUpdatesAreDeniedNeverAppliedOrStored) {

@@ -51,11 +51,18 @@ Result<std::shared_ptr<Room>> RoomRegistry::Acquire(const std::string& name) {
   if (closed_) return Status::Unavailable("the server is shutting down");
   auto room = std::make_shared<Room>(ioc_, name, std::move(loaded->doc), loaded->stored_bytes,
                                      limits_, metrics_, commits_, *this, std::move(full_state));
+  room->SeedAuthors(loaded->authors);
   room->users().fetch_add(1);
   rooms_[name] = room;
   Log("info", "document loaded",
       {{"doc", name}, {"stored_bytes", std::to_string(loaded->stored_bytes)}});
   return room;
+}
+
+std::shared_ptr<Room> RoomRegistry::Find(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(name);
+  return it == rooms_.end() ? nullptr : it->second;
 }
 
 void RoomRegistry::Unload(const std::shared_ptr<Room>& room) {

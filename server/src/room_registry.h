@@ -40,6 +40,8 @@ class RoomRegistry {
   // Room::Leave. Unavailable while shutting down; the loader's error if the document cannot be
   // loaded.
   Result<std::shared_ptr<Room>> Acquire(const std::string& name);
+  // The room of `name` if it is loaded, else null; loads nothing and counts nobody.
+  std::shared_ptr<Room> Find(const std::string& name) const;
   // Drops `room` if nobody uses it (called by the room when idle).
   void Unload(const std::shared_ptr<Room>& room);
   // Closes every connection of every room and refuses new ones (shutdown).

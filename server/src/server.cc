@@ -13,7 +13,9 @@
 #include "config.h"
 #include "database.h"
 #include "document_access.h"
+#include "document_service.h"
 #include "document_store.h"
+#include "drafting_store.h"
 #include "instance_key.h"
 #include "listener.h"
 #include "log.h"
@@ -52,9 +54,11 @@ class ServerImpl final : public Server {
         commits_(std::make_unique<CommitQueue>(*store_, state_->limits(), state_->metrics())),
         rooms_(std::make_unique<RoomRegistry>(ioc_, state_->limits(), state_->metrics(), *store_,
                                               *commits_)),
+        documents_(std::make_unique<DocumentService>(*store_, rooms_.get())),
         listener_(std::make_shared<Listener>(ioc_, state_)) {
     state_->set_commits(commits_.get());
     state_->set_rooms(rooms_.get());
+    api_->context().documents = documents_.get();
     // A change of rights closes the affected sockets; their clients reconnect and are
     // authorized afresh (document_access.h).
     api_->context().rights_changed = [rooms = rooms_.get()](const std::string& document,
@@ -74,6 +78,7 @@ class ServerImpl final : public Server {
     commits_->Stop();
     workers_.join();
     api_->context().rights_changed = nullptr;
+    api_->context().documents = nullptr;
     state_->set_rooms(nullptr);
   }
 
@@ -157,6 +162,7 @@ class ServerImpl final : public Server {
   std::shared_ptr<SharedState> state_;
   std::unique_ptr<CommitQueue> commits_;
   std::unique_ptr<RoomRegistry> rooms_;
+  std::unique_ptr<DocumentService> documents_;
   std::shared_ptr<Listener> listener_;
   std::atomic<bool> stopping_{false};
 };
@@ -164,6 +170,7 @@ class ServerImpl final : public Server {
 // What the ApiContext points to, owned together.
 struct Owned {
   std::unique_ptr<SqliteAccountStore> accounts;
+  std::unique_ptr<DraftingStore> drafting;
   auth::PasswordHasher passwords;
   ApiConfig config;
 };
@@ -176,6 +183,9 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   if (!key.ok()) return key.status();
   auto holder = std::make_shared<Owned>();
   holder->accounts = std::move(*accounts);
+  auto drafting = OpenSqliteDraftingStore(options.data_dir);
+  if (!drafting.ok()) return drafting.status();
+  holder->drafting = std::move(*drafting);
   ServerOptions plain = options;
   plain.public_url.clear();
   if (options.public_url.empty() && !IsLoopbackUrl(EffectivePublicUrl(plain))) {
@@ -204,6 +214,7 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   holder->config.links_per_ip.burst = burst(limits.link_requests_per_ip);
   auto ctx = std::make_unique<ApiContext>();
   ctx->store = holder->accounts.get();
+  ctx->drafting = holder->drafting.get();
   ctx->passwords = &holder->passwords;
   ctx->config = &holder->config;
   ctx->instance_key = std::move(*key);

@@ -275,10 +275,11 @@ Result<std::vector<auth::Membership>> SqliteAccountStore::ListMembershipsOfOrgan
 
 Result<auth::StatementRef> SqliteAccountStore::CreateStatement(std::string_view slug,
                                                                std::string_view title,
+                                                               std::string_view language,
                                                                UnixTime now) {
   std::lock_guard lock(mu_);
   return Query(*statements_, sql::kInsertStatement)
-      .Bind(slug, title, now)
+      .Bind(slug, title, now, language)
       .OnClash("statements.slug", "a statement with the slug " + Quoted(slug) + " already exists")
       .One(ReadStatement, "cannot create the statement",
            Status::Internal("INSERT returned no statement"));

@@ -62,6 +62,7 @@ class SqliteAccountStore final : public auth::AccountStore {
       auth::Id organization_id) override;
 
   Result<auth::StatementRef> CreateStatement(std::string_view slug, std::string_view title,
+                                             std::string_view language,
                                              auth::UnixTime now) override;
   Result<auth::StatementRef> GetStatement(auth::Id id) override;
   Result<auth::StatementRef> FindStatementBySlug(std::string_view slug) override;

@@ -77,6 +77,7 @@ Result<auth::StatementRef> ReadStatement(sqlite3_stmt* st) {
   if (!parsed) return BadColumn("statements", "phase", phase);
   s.phase = *parsed;
   s.phase_deadline = ColumnOptInt(st, 4);
+  s.language = ColumnText(st, 5);
   return s;
 }
 

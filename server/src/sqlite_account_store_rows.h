@@ -28,7 +28,7 @@
 #define ACCORD_ORG_COLUMNS \
   "id, name, short_name, country, kind, website, hosts_instance, created_at"
 #define ACCORD_MEMBERSHIP_COLUMNS "id, user_id, organization_id, role, created_at"
-#define ACCORD_STATEMENT_COLUMNS "id, slug, title, phase, phase_deadline"
+#define ACCORD_STATEMENT_COLUMNS "id, slug, title, phase, phase_deadline, language"
 #define ACCORD_PARTICIPANT_COLUMNS \
   "statement_id, organization_id, convener, can_edit, can_amend, can_sign"
 #define ACCORD_INVITATION_COLUMNS                                                             \
@@ -122,7 +122,7 @@ inline constexpr char kMembershipsOfOrg[] = "SELECT " ACCORD_MEMBERSHIP_COLUMNS
 
 inline constexpr char kStatementLabel[] = "SELECT slug FROM statements WHERE id = ?1";
 inline constexpr char kInsertStatement[] =
-    "INSERT INTO statements (slug, title, created_at) VALUES (?1, ?2, ?3)"
+    "INSERT INTO statements (slug, title, created_at, language) VALUES (?1, ?2, ?3, ?4)"
     " RETURNING " ACCORD_STATEMENT_COLUMNS;
 inline constexpr char kGetStatement[] =
     "SELECT " ACCORD_STATEMENT_COLUMNS " FROM statements WHERE id = ?1";

@@ -288,17 +288,18 @@ TEST_F(SqliteAccountStoreTest, MembershipsOfUnknownUsersOrOrganizationsAreNotFou
 // --- Statements and participants ---
 
 TEST_F(SqliteAccountStoreTest, StatementsCreateFindAndPhase) {
-  auto s = store_->CreateStatement("climate-2025", "Climate declaration", 50);
+  auto s = store_->CreateStatement("climate-2025", "Climate declaration", "en", 50);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->slug, "climate-2025");
   EXPECT_EQ(s->phase, auth::Phase::kDrafting);
   EXPECT_FALSE(s->phase_deadline);
 
-  auto clash = store_->CreateStatement("climate-2025", "Again", 51);
+  auto clash = store_->CreateStatement("climate-2025", "Again", "en", 51);
   EXPECT_EQ(clash.status().code(), Code::kAlreadyExists);
   EXPECT_EQ(clash.status().message(), "a statement with the slug 'climate-2025' already exists");
-  EXPECT_EQ(store_->CreateStatement("Bad Slug!", "x", 1).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(store_->CreateStatement("", "x", 1).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->CreateStatement("Bad Slug!", "x", "en", 1).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store_->CreateStatement("", "x", "en", 1).status().code(), Code::kInvalidArgument);
 
   ASSERT_TRUE(store_->SetStatementPhase(s->id, auth::Phase::kAmendments, 9000).ok());
   auto found = store_->FindStatementBySlug("climate-2025");
@@ -312,7 +313,7 @@ TEST_F(SqliteAccountStoreTest, StatementsCreateFindAndPhase) {
   EXPECT_EQ(store_->SetStatementPhase(999, auth::Phase::kFinal, {}).code(), Code::kNotFound);
   EXPECT_EQ(store_->GetStatement(999).status().code(), Code::kNotFound);
   EXPECT_EQ(store_->FindStatementBySlug("nope").status().code(), Code::kNotFound);
-  ASSERT_TRUE(store_->CreateStatement("second", "Second", 52).ok());
+  ASSERT_TRUE(store_->CreateStatement("second", "Second", "en", 52).ok());
   auto all = store_->ListStatements();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);
@@ -320,7 +321,7 @@ TEST_F(SqliteAccountStoreTest, StatementsCreateFindAndPhase) {
 }
 
 TEST_F(SqliteAccountStoreTest, ParticipationsUpsertListRemove) {
-  auto s = store_->CreateStatement("charter", "Charter", 1);
+  auto s = store_->CreateStatement("charter", "Charter", "en", 1);
   ASSERT_TRUE(s.ok());
   auth::Organization cut = NewOrg("CUT");
   auth::Organization mst = NewOrg("MST");

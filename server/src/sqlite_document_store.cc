@@ -163,18 +163,21 @@ class SqliteDocumentStore final : public DocumentStore {
   Status AppendBatch(std::span<const PendingUpdate> batch) override;
   Status Compact(std::string_view name, std::span<const uint8_t> snapshot,
                  int64_t up_to_seq) override;
+  Result<std::vector<ClientAuthor>> Authors(std::string_view name) override;
   Result<DocumentInfo> Info(std::string_view name) override;
   Result<std::vector<DocumentInfo>> List() override;
   Status CheckIntegrity() override;
 
  private:
   Status CheckInvariants(std::string& report);
+  Result<std::vector<ClientAuthor>> ReadAuthorsLocked(std::string_view name);  // reader_.mu
 
   Connection writer_;
   Connection reader_;
   // Writer statements.
   CachedStatement bump_seq_;       // creates the document row or advances last_seq
   CachedStatement insert_update_;  // one update row
+  CachedStatement insert_author_;  // a client id's author, unless it has one
   CachedStatement compact_read_;   // snapshot_seq, last_seq of one document
   CachedStatement compact_create_;
   CachedStatement compact_snapshot_;
@@ -182,6 +185,7 @@ class SqliteDocumentStore final : public DocumentStore {
   // Reader statements.
   CachedStatement load_doc_;
   CachedStatement load_updates_;
+  CachedStatement load_authors_;
   CachedStatement info_;
   CachedStatement list_;
 };
@@ -211,6 +215,10 @@ Status SqliteDocumentStore::Init(const std::string& data_dir) {
   ACCORD_RETURN_IF_ERROR(insert_update_.Prepare(
       wh, "INSERT INTO document_updates (name, seq, data) VALUES (?1, ?2, ?3)"));
   ACCORD_RETURN_IF_ERROR(
+      insert_author_.Prepare(wh,
+                             "INSERT INTO document_clients (name, client_id, user_id, first_seen)"
+                             " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name, client_id) DO NOTHING"));
+  ACCORD_RETURN_IF_ERROR(
       compact_read_.Prepare(wh, "SELECT snapshot_seq, last_seq FROM documents WHERE name = ?1"));
   ACCORD_RETURN_IF_ERROR(compact_create_.Prepare(
       wh,
@@ -227,6 +235,10 @@ Status SqliteDocumentStore::Init(const std::string& data_dir) {
       rh, "SELECT snapshot, snapshot_seq, last_seq FROM documents WHERE name = ?1"));
   ACCORD_RETURN_IF_ERROR(load_updates_.Prepare(
       rh, "SELECT data FROM document_updates WHERE name = ?1 AND seq > ?2 ORDER BY seq"));
+  ACCORD_RETURN_IF_ERROR(load_authors_.Prepare(
+      rh,
+      "SELECT client_id, user_id, first_seen FROM document_clients WHERE name = ?1"
+      " ORDER BY client_id"));
   ACCORD_RETURN_IF_ERROR(info_.Prepare(rh, (std::string(kInfoSql) + " WHERE d.name = ?1").c_str()));
   ACCORD_RETURN_IF_ERROR(list_.Prepare(rh, (std::string(kInfoSql) + " ORDER BY d.name").c_str()));
   return Status::Ok();
@@ -262,7 +274,28 @@ Result<StoredDocument> SqliteDocumentStore::Load(std::string_view name) {
     out.stored_bytes += out.updates.back().size();
   }
   if (rc != SQLITE_DONE) return SqliteStatus(h, rc, "cannot load document updates");
+  auto authors = ReadAuthorsLocked(name);
+  if (!authors.ok()) return authors.status();
+  out.authors = std::move(*authors);
   return out;
+}
+
+Result<std::vector<ClientAuthor>> SqliteDocumentStore::ReadAuthorsLocked(std::string_view name) {
+  StatementUse st(load_authors_);
+  BindText(*st, 1, name);
+  std::vector<ClientAuthor> authors;
+  int rc;
+  while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
+    authors.push_back(ClientAuthor{static_cast<uint64_t>(sqlite3_column_int64(*st, 0)),
+                                   sqlite3_column_int64(*st, 1), sqlite3_column_int64(*st, 2)});
+  }
+  if (rc != SQLITE_DONE) return SqliteStatus(reader_.handle(), rc, "cannot load authors");
+  return authors;
+}
+
+Result<std::vector<ClientAuthor>> SqliteDocumentStore::Authors(std::string_view name) {
+  std::lock_guard lock(reader_.mu);
+  return ReadAuthorsLocked(name);
 }
 
 Status SqliteDocumentStore::AppendBatch(std::span<const PendingUpdate> batch) {
@@ -291,6 +324,16 @@ Status SqliteDocumentStore::AppendBatch(std::span<const PendingUpdate> batch) {
     BindBlob(*st, 3, u.update);
     int rc = sqlite3_step(*st);
     if (rc != SQLITE_DONE) return SqliteStatus(h, rc, "cannot store update");
+    if (u.author == 0) continue;
+    for (uint64_t client : u.new_clients) {
+      StatementUse author(insert_author_);
+      BindText(*author, 1, u.name);
+      sqlite3_bind_int64(*author, 2, static_cast<int64_t>(client));
+      sqlite3_bind_int64(*author, 3, u.author);
+      sqlite3_bind_int64(*author, 4, now);
+      rc = sqlite3_step(*author);
+      if (rc != SQLITE_DONE) return SqliteStatus(h, rc, "cannot record the update's author");
+    }
   }
   return txn.Commit();
 }

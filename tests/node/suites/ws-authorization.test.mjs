@@ -468,3 +468,36 @@ test('a socket whose token expires is closed at its next message (4003) and cann
     await server.stop()
   }
 })
+
+test('nobody writes under another account\'s client id: the server refuses it and stores nothing', async () => {
+  const { server, dir, tokens } = await instance()
+  const a = client(server, DRAFT, { token: tokens[DELEGATE_A] })
+  let forger
+  try {
+    await a.synced
+    a.doc.getText('t').insert(0, 'We, the undersigned, demand peace.')
+    await waitFor(() => sameState(stored(dir), a.doc), { what: 'A\'s text to be stored' })
+    // B builds an update that continues A's client id: it would read as A's words.
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(a.doc))
+    copy.clientID = a.doc.clientID
+    let forged
+    copy.on('update', u => { forged = u })
+    copy.getText('t').insert(0, 'NOT ')
+    forger = await rawClient(server, DRAFT, { token: tokens[DELEGATE_B] })
+    forger.send(syncUpdate(forged))
+    const closed = await forger.closed
+    assert.equal(closed.code, 1008)
+    assert.match(closed.reason, /another account/)
+    await sleep(200)
+    assert.equal(stored(dir).getText('t').toString(), 'We, the undersigned, demand peace.')
+    // A goes on writing under its own id.
+    a.doc.getText('t').insert(a.doc.getText('t').length, ' Now.')
+    await waitFor(() => stored(dir).getText('t').toString().endsWith('Now.'), { what: 'A\'s next edit to be stored' })
+    assert.deepEqual(a.denied, [])
+  } finally {
+    forger?.close()
+    a.destroy()
+    await server.stop()
+  }
+})

@@ -75,8 +75,9 @@ class AccountStore {
   virtual Result<std::vector<Membership>> ListMembershipsOfOrganization(Id organization_id) = 0;
 
   // --- Statements and their participants (the drafting issue extends statements) ---
+  // `language`: the statement's source language, a BCP 47 tag ("es", "pt-BR").
   virtual Result<StatementRef> CreateStatement(std::string_view slug, std::string_view title,
-                                               UnixTime now) = 0;
+                                               std::string_view language, UnixTime now) = 0;
   virtual Result<StatementRef> GetStatement(Id id) = 0;
   virtual Result<StatementRef> FindStatementBySlug(std::string_view slug) = 0;
   virtual Result<std::vector<StatementRef>> ListStatements() = 0;

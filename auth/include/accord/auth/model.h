@@ -90,6 +90,7 @@ struct StatementRef {
   std::string title;
   Phase phase = Phase::kDrafting;
   std::optional<UnixTime> phase_deadline;  // after it, the phase's writing rights lapse
+  std::string language = "en";             // the source language (BCP 47); translations follow
 };
 
 // A one-time link to set a password: an invitation (creates the membership when accepted) or a

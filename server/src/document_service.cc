@@ -1,0 +1,44 @@
+#include "document_service.h"
+
+#include <chrono>
+#include <future>
+#include <memory>
+
+#include "accord/crdt/doc.h"
+#include "document_loader.h"
+#include "room.h"
+#include "room_registry.h"
+
+namespace accord::server {
+namespace {
+
+// How long a reader waits for a room's strand: far more than any message takes; reached only
+// when the server is stopping and the strand will never run the task.
+constexpr auto kRoomWait = std::chrono::seconds(30);
+
+}  // namespace
+
+Result<std::vector<uint8_t>> DocumentService::CurrentState(const std::string& name) {
+  if (rooms_ != nullptr) {
+    if (auto room = rooms_->Find(name)) {
+      // Shared: if the wait gives up, the task may still run later.
+      auto promise = std::make_shared<std::promise<Result<std::vector<uint8_t>>>>();
+      auto future = promise->get_future();
+      room->Run(
+          [promise](RoomCore& core) { promise->set_value(core.doc().EncodeStateAsUpdate()); });
+      if (future.wait_for(kRoomWait) != std::future_status::ready) {
+        return Status::Unavailable("the document '" + name + "' did not answer; try again");
+      }
+      return future.get();
+    }
+  }
+  auto state = ExportDocument(store_, name);
+  if (state.ok() || state.status().code() != Status::Code::kNotFound) return state;
+  return crdt::Doc().EncodeStateAsUpdate();  // nothing written yet: the empty document
+}
+
+Result<std::vector<ClientAuthor>> DocumentService::Authors(const std::string& name) {
+  return store_.Authors(name);
+}
+
+}  // namespace accord::server
