@@ -163,7 +163,7 @@ test('every state-changing endpoint refuses bad input with the documented proble
     }
 
     const changing = operations().filter(o => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(o.method))
-    assert.equal(changing.length, 24)
+    assert.equal(changing.length, 25)
     for (const op of changing) {
       const p = concrete(op.template)
       await t.test(`${op.method} ${op.template}`, async () => {
@@ -215,6 +215,8 @@ test('every state-changing endpoint refuses bad input with the documented proble
         ['POST', '/api/v1/organizations', { name: 'N', short_name: 'S', website: 'https:///path' }, 'website'],
         ['POST', '/api/v1/statements', { slug: 'Upper', title: 'T' }, 'slug'],
         ['POST', '/api/v1/statements', { slug: 'edge-', title: 'T' }, 'slug'],
+        ['POST', '/api/v1/statements', { slug: 'lang', title: 'T', language: 'castellano!' }, 'language'],
+        ['POST', '/api/v1/statements', { slug: 'lang', title: 'T', language: 'es_AR' }, 'language'],
         ['POST', '/api/v1/invitations', { email: 'no-at-sign', organization_id: cut, role: 'observer' }, 'email'],
         ['POST', '/api/v1/invitations', { email: 'a@nodot', organization_id: cut, role: 'observer' }, 'email'],
         ['POST', '/api/v1/invitations', { email: 'a b@x.org', organization_id: cut, role: 'observer' }, 'email'],
