@@ -49,7 +49,7 @@ class CommitQueue {
   // the update is durable, an error when it could not be stored (or the queue was stopped
   // before it was). Updates of one document are stored in the order appended.
   void Append(std::string name, std::vector<uint8_t> update, std::function<void(Status)> done);
-  // The same with who sent it (PendingUpdate::author and new_clients, recorded with it).
+  // The same with the authors of its new client ids (PendingUpdate::new_authors).
   void Append(PendingUpdate update, std::function<void(Status)> done);
   // Replaces what is stored for `name` up to update `up_to_seq` by `snapshot` (its full state,
   // built from exactly those rows), on the commit thread after the next batch. A room that has

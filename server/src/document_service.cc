@@ -37,6 +37,32 @@ Result<std::vector<uint8_t>> DocumentService::CurrentState(const std::string& na
   return crdt::Doc().EncodeStateAsUpdate();  // nothing written yet: the empty document
 }
 
+Status DocumentService::Apply(const std::string& name, std::vector<uint8_t> update,
+                              std::vector<ClientAuthor> new_authors) {
+  if (rooms_ == nullptr) {
+    // Validate as a room would before storing: the update must apply to what is stored.
+    auto state = CurrentState(name);
+    if (!state.ok()) return state.status();
+    crdt::Doc doc;
+    ACCORD_RETURN_IF_ERROR(doc.ApplyUpdate(*state));
+    ACCORD_RETURN_IF_ERROR(doc.ApplyUpdate(update));
+    PendingUpdate pending{name, std::move(update), std::move(new_authors)};
+    return store_.AppendBatch(std::span(&pending, 1));
+  }
+  auto room = rooms_->Acquire(name);  // loads the document if nobody has it open
+  if (!room.ok()) return room.status();
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  (*room)->ApplyServerUpdate(std::move(update), std::move(new_authors),
+                             [promise](Status s) { promise->set_value(std::move(s)); });
+  Status result =
+      future.wait_for(kRoomWait) == std::future_status::ready
+          ? future.get()
+          : Status::Unavailable("the document '" + name + "' did not answer; try again");
+  (*room)->Leave(0);  // no peer of ours: only the use count drops
+  return result;
+}
+
 Result<std::vector<ClientAuthor>> DocumentService::Authors(const std::string& name) {
   return store_.Authors(name);
 }

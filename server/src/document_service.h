@@ -30,6 +30,12 @@ class DocumentService {
   // The whole current state of `name` as a v1 update; an empty document's state if nothing is
   // stored. Corruption if what is stored does not load.
   Result<std::vector<uint8_t>> CurrentState(const std::string& name);
+  // Applies `update` (a v1 update made by the server, e.g. an amendment merged into the draft)
+  // to `name`: the live room if the document is open (its peers receive it) — loading it if
+  // not — and returns once it is durable. `new_authors` are recorded for client ids without
+  // an author. Without rooms (tests, tools) the update is appended to the store.
+  Status Apply(const std::string& name, std::vector<uint8_t> update,
+               std::vector<ClientAuthor> new_authors);
   // Who wrote under which client id of `name`, as stored (an update being committed may add
   // one a moment later).
   Result<std::vector<ClientAuthor>> Authors(const std::string& name);

@@ -6,37 +6,111 @@
 #include <filesystem>
 
 #include "accord/crdt/doc.h"
+#include "accord/proto/messages.h"
+#include "document_loader.h"
 #include "document_store.h"
+#include "room.h"
+#include "room_registry.h"
+#include "room_test_support.h"
 
 namespace accord::server {
 namespace {
 
-// Without rooms, the service reads the store: what was appended, or the empty document.
-// (With rooms, the server suites read live drafts through the versions API.)
-TEST(DocumentServiceTest, ReadsStoredStateOrTheEmptyDocument) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("accord-docservice-test-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  auto store = OpenSqliteDocumentStore(dir.string());
-  ASSERT_TRUE(store.ok());
-  DocumentService service(**store, nullptr);
+using test_support::MakeUpdate;
+using test_support::TestPeer;
+using test_support::TextOf;
 
-  auto empty = service.CurrentState("statement.none");
+std::string TextOfState(const Result<std::vector<uint8_t>>& state) {
+  EXPECT_TRUE(state.ok()) << state.status().ToString();
+  return state.ok() ? TextOf(*state) : "";
+}
+
+// Without rooms, the service reads and writes the store: what was appended, or the empty
+// document; an update is stored only if it applies.
+class DocumentServiceStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("accord-docservice-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto store = OpenSqliteDocumentStore(dir_.string());
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    service_ = std::make_unique<DocumentService>(*store_, nullptr);
+  }
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<DocumentStore> store_;
+  std::unique_ptr<DocumentService> service_;
+};
+
+TEST_F(DocumentServiceStoreTest, ReadsStoredStateOrTheEmptyDocument) {
+  auto empty = service_->CurrentState("statement.none");
   ASSERT_TRUE(empty.ok());
-  crdt::Doc blank;
-  EXPECT_EQ(*empty, *blank.EncodeStateAsUpdate());
+  EXPECT_EQ(*empty, *crdt::Doc().EncodeStateAsUpdate());
+  PendingUpdate pending{"statement.s", MakeUpdate(5, "We declare")};
+  ASSERT_TRUE(store_->AppendBatch(std::span(&pending, 1)).ok());
+  EXPECT_EQ(TextOfState(service_->CurrentState("statement.s")), "We declare");
+}
 
-  crdt::Doc doc;
-  ASSERT_TRUE(doc.GetText("t")->Insert(0, "We declare").ok());
-  auto update = doc.EncodeStateAsUpdate();
-  PendingUpdate pending{"statement.s", *update};
-  ASSERT_TRUE((*store)->AppendBatch(std::span(&pending, 1)).ok());
-  auto state = service.CurrentState("statement.s");
-  ASSERT_TRUE(state.ok());
-  crdt::Doc copy;
-  ASSERT_TRUE(copy.ApplyUpdate(*state).ok());
-  EXPECT_EQ(copy.GetText("t")->ToString(), "We declare");
-  std::filesystem::remove_all(dir);
+TEST_F(DocumentServiceStoreTest, AppliesUpdatesThatApplyAndRecordsTheirAuthors) {
+  ASSERT_TRUE(service_->Apply("statement.s", MakeUpdate(5, "We declare"), {{5, 42, 0}}).ok());
+  EXPECT_EQ(TextOfState(service_->CurrentState("statement.s")), "We declare");
+  auto authors = service_->Authors("statement.s");
+  ASSERT_TRUE(authors.ok());
+  ASSERT_EQ(authors->size(), 1u);
+  EXPECT_EQ((*authors)[0].client_id, 5u);
+  EXPECT_EQ((*authors)[0].user_id, 42);
+  // Garbage is refused and nothing is stored.
+  EXPECT_FALSE(service_->Apply("statement.s", {0xff, 0xff, 0xff}, {}).ok());
+  EXPECT_EQ(store_->Info("statement.s")->update_count, 1u);
+}
+
+// With rooms: the live document is read on its strand, and a server update reaches its peers
+// and the store before Apply returns.
+class DocumentServiceRoomTest : public test_support::RoomFixture {};
+
+TEST_F(DocumentServiceRoomTest, ReadsTheLiveRoomAndAppliesThroughIt) {
+  Start();
+  DocumentService service(*store_, registry_.get());
+  auto room = Acquire("statement.s");
+  ASSERT_TRUE(room);
+  auto peer = std::make_shared<TestPeer>(1);
+  room->Join(peer);
+  auto update = MakeUpdate(7, "Peace and bread");
+  room->Receive(peer, [&] {
+    auto m = proto::EncodeSyncUpdate(update);
+    return std::string(m.begin(), m.end());
+  }());
+  // The room has it at once; the read goes through the strand, behind the message.
+  EXPECT_EQ(TextOfState(service.CurrentState("statement.s")), "Peace and bread");
+
+  // A server-made update (another client's insertion, as a merge brings) is relayed to the
+  // peer and stored when Apply returns, with its author.
+  crdt::Doc other;
+  other.set_client_id(9);
+  ASSERT_TRUE(other.ApplyUpdate(update).ok());
+  std::vector<uint8_t> merged;
+  auto id = other.OnUpdate(
+      [&](std::span<const uint8_t> u, const void*) { merged.assign(u.begin(), u.end()); });
+  ASSERT_TRUE(other.GetText("t")->Insert(0, "Land, ").ok());
+  other.Unobserve(id);
+  ASSERT_TRUE(service.Apply("statement.s", merged, {{9, 77, 0}}).ok());
+  EXPECT_EQ(TextOf(*ExportDocument(*inner_, "statement.s")), "Land, Peace and bread");
+  auto messages = peer->WaitMessages(2);
+  ASSERT_GE(messages.size(), 2u);
+  EXPECT_EQ(messages.back().kind, proto::Message::Kind::kSyncUpdate);
+  auto authors = service.Authors("statement.s");
+  ASSERT_TRUE(authors.ok());
+  bool found = false;
+  for (const auto& a : *authors) found = found || (a.client_id == 9 && a.user_id == 77);
+  EXPECT_TRUE(found);
+  room->Leave(1);
 }
 
 }  // namespace

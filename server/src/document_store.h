@@ -43,22 +43,18 @@ struct StoredDocument {
   std::vector<ClientAuthor> authors;          // by client id
 };
 
-// One update to append: the document's name and a v1 update, and who sent it: `author` (a
-// user id; 0: nobody in particular) is recorded as the author of each client id in
-// `new_clients` that has none yet, in the same transaction.
+// One update to append: the document's name and a v1 update, and the authors of the client
+// ids whose first structs it brings (recorded in the same transaction unless the client id
+// has an author already; their first_seen is the time of writing).
 struct PendingUpdate {
   PendingUpdate() = default;
-  PendingUpdate(std::string name, std::vector<uint8_t> update, int64_t author = 0,
-                std::vector<uint64_t> new_clients = {})
-      : name(std::move(name)),
-        update(std::move(update)),
-        author(author),
-        new_clients(std::move(new_clients)) {}
+  PendingUpdate(std::string name, std::vector<uint8_t> update,
+                std::vector<ClientAuthor> new_authors = {})
+      : name(std::move(name)), update(std::move(update)), new_authors(std::move(new_authors)) {}
 
   std::string name;
   std::vector<uint8_t> update;
-  int64_t author = 0;
-  std::vector<uint64_t> new_clients;
+  std::vector<ClientAuthor> new_authors;
 };
 
 struct DocumentInfo {

@@ -43,6 +43,15 @@ void Room::Leave(uint64_t peer_id) {
   });
 }
 
+void Room::ApplyServerUpdate(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
+                             std::function<void(Status)> done) {
+  net::post(strand_, [self = shared_from_this(), update = std::move(update),
+                      new_authors = std::move(new_authors), done = std::move(done)]() mutable {
+    self->idle_timer_.cancel();
+    self->core_.ApplyServerUpdate(update, std::move(new_authors), std::move(done));
+  });
+}
+
 void Room::Run(std::function<void(RoomCore&)> task) {
   net::post(strand_, [self = shared_from_this(), task = std::move(task)] { task(self->core_); });
 }
@@ -60,13 +69,12 @@ void Room::CloseWhere(std::function<bool(const PeerInfo&)> match, CloseCode code
                       reason = std::move(reason)] { self->core_.CloseWhere(match, code, reason); });
 }
 
-void Room::Persist(std::vector<uint8_t> update, Authorship authorship,
+void Room::Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
                    std::function<void(Status)> done) {
   // The completion comes from the commit thread and is carried back onto the strand. The weak
   // pointer lets it arrive after an unload without touching a destroyed room (an unload waits
   // for in-flight persists, so this only happens at shutdown).
-  commits_.Append(PendingUpdate{name_, std::move(update), authorship.user_id,
-                                std::move(authorship.new_clients)},
+  commits_.Append(PendingUpdate{name_, std::move(update), std::move(new_authors)},
                   [weak = weak_from_this(), done = std::move(done)](Status status) mutable {
                     auto self = weak.lock();
                     if (!self) return;

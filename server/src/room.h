@@ -39,6 +39,9 @@ class Room : public std::enable_shared_from_this<Room>, private Persister {
   void Receive(std::shared_ptr<Peer> peer, std::string message);
   void Leave(uint64_t peer_id);
   void CloseAll(CloseCode code, std::string reason);
+  // RoomCore::ApplyServerUpdate on the strand; `done` runs there too.
+  void ApplyServerUpdate(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
+                         std::function<void(Status)> done);
   // Runs `task` on the room's strand, in order with the protocol messages (e.g. to read the
   // document's current state).
   void Run(std::function<void(RoomCore&)> task);
@@ -55,7 +58,7 @@ class Room : public std::enable_shared_from_this<Room>, private Persister {
   std::atomic<size_t>& users() { return users_; }
 
  private:
-  void Persist(std::vector<uint8_t> update, Authorship authorship,
+  void Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
                std::function<void(Status)> done) override;
   void ScheduleUnload();
 

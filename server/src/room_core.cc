@@ -152,9 +152,9 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
                   "the document would exceed its size limit; the update was not applied",
                   metrics_.rejections_limit);
   }
-  Authorship authorship{info.user_id, {}};
+  std::vector<ClientAuthor> new_authors;
   if (info.user_id != 0) {
-    Status mine = CheckAuthorship(update, info.user_id, &authorship.new_clients);
+    Status mine = CheckAuthorship(update, info.user_id, &new_authors);
     if (!mine.ok()) {
       return Reject(peer, CloseCode::kPolicy, "update refused: " + mine.message(),
                     metrics_.rejections_invalid_update);
@@ -179,9 +179,50 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
   const uint64_t ticket = next_ticket_++;
   open_tickets_[ticket] = Ticket{doc_->EncodeStateVector(), false};
   ++in_flight_;
-  for (uint64_t client : authorship.new_clients) authors_.emplace(client, authorship.user_id);
-  persister_.Persist(std::move(effective), std::move(authorship),
+  for (const ClientAuthor& a : new_authors) authors_.emplace(a.client_id, a.user_id);
+  persister_.Persist(std::move(effective), std::move(new_authors),
                      [this, ticket](Status st) { OnPersisted(ticket, std::move(st)); });
+}
+
+void RoomCore::ApplyServerUpdate(std::span<const uint8_t> update,
+                                 std::vector<ClientAuthor> new_authors,
+                                 std::function<void(Status)> done) {
+  if (persist_failed_) {
+    done(Status::Unavailable("the server cannot store changes to this document right now"));
+    return;
+  }
+  if (WouldExceedSizeLimit(update.size())) {
+    done(Status::ResourceExhausted("the document would exceed its size limit"));
+    return;
+  }
+  produced_.clear();
+  Status s = doc_->ApplyUpdate(update, crdt::UpdateFormat::kV1, this);
+  if (!s.ok()) {
+    done(s);
+    return;
+  }
+  full_state_step2_.reset();
+  if (produced_.empty()) {
+    done(Status::Ok());
+    return;
+  }
+  std::vector<uint8_t> effective = std::move(produced_);
+  produced_.clear();
+  size_estimate_ += effective.size();
+  Broadcast(Shared(proto::EncodeSyncUpdate(effective)), 0);
+  // Only client ids without an author get one (a client id's first author stays).
+  std::vector<ClientAuthor> recorded;
+  for (const ClientAuthor& a : new_authors) {
+    if (a.user_id > 0 && authors_.emplace(a.client_id, a.user_id).second) recorded.push_back(a);
+  }
+  const uint64_t ticket = next_ticket_++;
+  open_tickets_[ticket] = Ticket{doc_->EncodeStateVector(), false};
+  ++in_flight_;
+  persister_.Persist(std::move(effective), std::move(recorded),
+                     [this, ticket, done = std::move(done)](Status st) {
+                       OnPersisted(ticket, st);
+                       done(std::move(st));
+                     });
 }
 
 void RoomCore::SeedAuthors(const std::vector<ClientAuthor>& authors) {
@@ -189,7 +230,7 @@ void RoomCore::SeedAuthors(const std::vector<ClientAuthor>& authors) {
 }
 
 Status RoomCore::CheckAuthorship(std::span<const uint8_t> update, int64_t user,
-                                 std::vector<uint64_t>* new_clients) const {
+                                 std::vector<ClientAuthor>* new_authors) const {
   auto meta = crdt::ParseUpdateMeta(update);
   if (!meta.ok()) return Status::Ok();
   const crdt::StateVector known = doc_->GetStateVector();
@@ -198,7 +239,7 @@ Status RoomCore::CheckAuthorship(std::span<const uint8_t> update, int64_t user,
     if (k != known.end() && k->second >= end) continue;  // nothing new from this client
     auto a = authors_.find(client);
     if (a == authors_.end()) {
-      new_clients->push_back(client);
+      new_authors->push_back(ClientAuthor{client, user, 0});
     } else if (a->second != user) {
       return Status::PermissionDenied("it writes under client id " + std::to_string(client) +
                                       ", which another account writes under");

@@ -30,19 +30,13 @@
 
 namespace accord::server {
 
-// Who sent an update: the user, and the client ids whose first structs it brings (recorded as
-// that user's, document_store.h).
-struct Authorship {
-  int64_t user_id = 0;  // 0: nobody in particular (no authorship is recorded)
-  std::vector<uint64_t> new_clients;
-};
-
 // Where a room's updates go to become durable. Persist must not block; `done` is called once
 // with the outcome, on the thread that drives the RoomCore (Room posts it to its strand).
 class Persister {
  public:
   virtual ~Persister() = default;
-  virtual void Persist(std::vector<uint8_t> update, Authorship authorship,
+  // `new_authors`: who wrote under the client ids whose first structs `update` brings.
+  virtual void Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
                        std::function<void(Status)> done) = 0;
 };
 
@@ -80,6 +74,13 @@ class RoomCore {
                   const std::string& reason);
   // Drops every peer without a word (teardown, once nothing can be sent any more).
   void ForgetPeers() { peers_.clear(); }
+  // Applies an update the server itself makes (an amendment merged into the draft): relayed to
+  // every peer, stored with `new_authors` recorded for client ids that have no author yet, and
+  // `done` called once it is durable (or with why it is not: it does not apply, the document
+  // would be too large, storing failed). Rights are the caller's business. An update that
+  // brings nothing new is done at once.
+  void ApplyServerUpdate(std::span<const uint8_t> update, std::vector<ClientAuthor> new_authors,
+                         std::function<void(Status)> done);
   // The recorded authors of client ids (from storage, before any peer joins).
   void SeedAuthors(const std::vector<ClientAuthor>& authors);
 
@@ -91,7 +92,7 @@ class RoomCore {
   // another user than `user`. OK with nothing for an update that does not parse (ApplyUpdate
   // then says why).
   Status CheckAuthorship(std::span<const uint8_t> update, int64_t user,
-                         std::vector<uint64_t>* new_clients) const;
+                         std::vector<ClientAuthor>* new_authors) const;
   void Broadcast(const std::shared_ptr<const std::string>& message, uint64_t except_peer);
   void Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
               std::atomic<uint64_t>& counter);

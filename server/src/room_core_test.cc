@@ -45,15 +45,15 @@ class RecordingPeer : public Peer {
 
 class RecordingPersister : public Persister {
  public:
-  void Persist(std::vector<uint8_t> update, Authorship authorship,
+  void Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
                std::function<void(Status)> done) override {
     updates.push_back(std::move(update));
-    authorships.push_back(std::move(authorship));
+    authorships.push_back(std::move(new_authors));
     pending.push_back(std::move(done));
   }
   void Complete(size_t i, Status s = Status::Ok()) { pending[i](std::move(s)); }
   std::vector<std::vector<uint8_t>> updates;
-  std::vector<Authorship> authorships;
+  std::vector<std::vector<ClientAuthor>> authorships;
   std::vector<std::function<void(Status)>> pending;
 };
 
@@ -142,8 +142,7 @@ TEST_F(RoomCoreTest, ClientIdsBelongToTheUserWhoFirstWroteUnderThem) {
   // Ana's first update under client 41 is recorded as hers.
   room_.Receive(ana, Bytes(proto::EncodeSyncUpdate(MakeUpdate(41, "ana"))));
   ASSERT_EQ(persister_.authorships.size(), 1u);
-  EXPECT_EQ(persister_.authorships[0].user_id, 7);
-  EXPECT_EQ(persister_.authorships[0].new_clients, std::vector<uint64_t>{41});
+  EXPECT_EQ(persister_.authorships[0], (std::vector<ClientAuthor>{{41, 7, 0}}));
 
   // Bob relaying Ana's structs with nothing new is harmless (a duplicate: nothing stored).
   room_.Receive(bob, Bytes(proto::EncodeSyncUpdate(MakeUpdate(41, "ana"))));
@@ -165,8 +164,39 @@ TEST_F(RoomCoreTest, ClientIdsBelongToTheUserWhoFirstWroteUnderThem) {
   room_.Receive(bob, Bytes(proto::EncodeSyncUpdate(MakeUpdate(500, "bob"))));
   EXPECT_TRUE(bob->closed.empty());
   ASSERT_EQ(persister_.authorships.size(), 2u);
-  EXPECT_EQ(persister_.authorships[1].user_id, 8);
-  EXPECT_TRUE(persister_.authorships[1].new_clients.empty()) << "500 was bob's already";
+  EXPECT_TRUE(persister_.authorships[1].empty()) << "500 was bob's already";
+}
+
+TEST_F(RoomCoreTest, ServerUpdatesReachEveryPeerAndAreDoneOnlyWhenStored) {
+  auto a = std::make_shared<RecordingPeer>(1, false, true);
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(a);
+  room_.Join(b);
+  room_.SeedAuthors({ClientAuthor{41, 7, 1}});
+  std::vector<Status> done;
+  room_.ApplyServerUpdate(MakeUpdate(41, "merged"), {{41, 99, 0}, {0, 0, 0}},
+                          [&](Status s) { done.push_back(s); });
+  // Relayed to everyone (nobody sent it), not done before it is stored.
+  EXPECT_EQ(a->Decoded().back().kind, proto::Message::Kind::kSyncUpdate);
+  EXPECT_EQ(b->Decoded().back().kind, proto::Message::Kind::kSyncUpdate);
+  EXPECT_TRUE(done.empty());
+  ASSERT_EQ(persister_.authorships.size(), 1u);
+  EXPECT_TRUE(persister_.authorships[0].empty()) << "41 keeps its first author; 0 is nobody";
+  persister_.Complete(0);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_TRUE(done[0].ok());
+  EXPECT_EQ(a->Decoded().back().kind, proto::Message::Kind::kSaved);
+
+  // Nothing new: done at once, nothing stored. Garbage: refused, nothing changed.
+  room_.ApplyServerUpdate(MakeUpdate(41, "merged"), {}, [&](Status s) { done.push_back(s); });
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_TRUE(done[1].ok());
+  room_.ApplyServerUpdate(std::vector<uint8_t>{0xff, 0x01}, {},
+                          [&](Status s) { done.push_back(s); });
+  ASSERT_EQ(done.size(), 3u);
+  EXPECT_FALSE(done[2].ok());
+  EXPECT_EQ(persister_.updates.size(), 1u);
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "merged");
 }
 
 TEST_F(RoomCoreTest, ReadOnlyPeerUpdatesAreDeniedNeverAppliedOrStored) {

@@ -324,12 +324,11 @@ Status SqliteDocumentStore::AppendBatch(std::span<const PendingUpdate> batch) {
     BindBlob(*st, 3, u.update);
     int rc = sqlite3_step(*st);
     if (rc != SQLITE_DONE) return SqliteStatus(h, rc, "cannot store update");
-    if (u.author == 0) continue;
-    for (uint64_t client : u.new_clients) {
+    for (const ClientAuthor& a : u.new_authors) {
       StatementUse author(insert_author_);
       BindText(*author, 1, u.name);
-      sqlite3_bind_int64(*author, 2, static_cast<int64_t>(client));
-      sqlite3_bind_int64(*author, 3, u.author);
+      sqlite3_bind_int64(*author, 2, static_cast<int64_t>(a.client_id));
+      sqlite3_bind_int64(*author, 3, a.user_id);
       sqlite3_bind_int64(*author, 4, now);
       rc = sqlite3_step(*author);
       if (rc != SQLITE_DONE) return SqliteStatus(h, rc, "cannot record the update's author");
