@@ -12,6 +12,7 @@
 #define ACCORD_SERVER_DOCUMENT_SERVICE_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class DocumentService {
   // The whole current state of `name` as a v1 update; an empty document's state if nothing is
   // stored. Corruption if what is stored does not load.
   Result<std::vector<uint8_t>> CurrentState(const std::string& name);
+  // Creates the document `name` with `initial_state` (a v1 update) as its first stored update
+  // (author 0: nobody; the state's client ids keep the authors they had where it came from).
+  // AlreadyExists if anything is stored under `name` or a room has it open.
+  Status Create(const std::string& name, std::span<const uint8_t> initial_state);
   // Who wrote under which client id of `name`, as stored (an update being committed may add
   // one a moment later).
   Result<std::vector<ClientAuthor>> Authors(const std::string& name);
