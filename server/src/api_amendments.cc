@@ -198,7 +198,11 @@ Result<Amendment> ApplySupportRule(ApiContext& ctx, const ApiRequest& req, Amend
   t.reason = std::to_string(a.supporters) + " of " + std::to_string(settings.support_threshold) +
              " supporting organizations";
   auto stored = ctx.drafting->TransitionAmendment(t);
-  if (!stored.ok()) return stored.status();
+  if (!stored.ok()) {
+    // A concurrent request moved it first (its own count decided); the support itself stands.
+    if (stored.status().code() != Status::Code::kFailedPrecondition) return stored.status();
+    return ctx.drafting->GetAmendment(a.statement_id, a.number);
+  }
   ctx.Audit("amendment-transition", req, 0, Subject(a),
             json::serialize(json::object{{"from", AmendmentStateName(t.from)},
                                          {"to", AmendmentStateName(t.to)},
