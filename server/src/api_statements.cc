@@ -38,7 +38,8 @@ bool IsLanguageTag(std::string_view tag) {
   return true;
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ" (UTC only, as FormatTime writes it) to Unix seconds.
+}  // namespace
+
 std::optional<auth::UnixTime> ParseTime(std::string_view s) {
   if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
       s[16] != ':' || s[19] != 'Z') {
@@ -69,8 +70,6 @@ std::optional<auth::UnixTime> ParseTime(std::string_view s) {
   if (copy.tm_mday != tm.tm_mday) return std::nullopt;  // 31 February and the like
   return t;
 }
-
-}  // namespace
 
 std::optional<LoadedStatement> LoadStatement(ApiContext& ctx, const ApiRequest& req,
                                              HttpResponse* problem) {

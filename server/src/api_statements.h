@@ -38,6 +38,9 @@ Result<Version> SnapshotDraft(ApiContext& ctx, const auth::StatementRef& stateme
                               std::string label, VersionReason reason, auth::Phase phase,
                               auth::Id author);
 
+// "YYYY-MM-DDTHH:MM:SSZ" (UTC only, as FormatTime writes it) to Unix seconds.
+std::optional<auth::UnixTime> ParseTime(std::string_view s);
+
 // A phase change as the API shows it.
 boost::json::object ToJson(const PhaseChange& change);
 

@@ -156,6 +156,45 @@ const std::vector<std::string_view>& Migrations() {
       " client_id INTEGER NOT NULL CHECK (client_id >= 0),"
       " user_id INTEGER NOT NULL CHECK (user_id > 0), first_seen INTEGER NOT NULL,"
       " PRIMARY KEY (name, client_id)) STRICT, WITHOUT ROWID;",
+      // 6: amendments (server/drafting/AMENDMENTS.md): forks of a version with a number per
+      // statement, their append-only transitions, supporting organizations (one row each;
+      // support may be withdrawn) and each statement's support threshold and deadline.
+      "CREATE TABLE amendments (id INTEGER PRIMARY KEY,"
+      " statement_id INTEGER NOT NULL REFERENCES statements(id),"
+      " number INTEGER NOT NULL CHECK (number > 0),"
+      " base_version INTEGER NOT NULL CHECK (base_version > 0),"
+      " document TEXT NOT NULL UNIQUE CHECK (document <> ''),"
+      " title TEXT NOT NULL CHECK (title <> ''), rationale TEXT NOT NULL DEFAULT '',"
+      " organization_id INTEGER NOT NULL REFERENCES organizations(id),"
+      " state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'submitted', 'supported',"
+      " 'accepted', 'accepted-with-modification', 'rejected', 'withdrawn', 'referred',"
+      " 'obsolete')),"
+      " created_by INTEGER NOT NULL CHECK (created_by >= 0), created_at INTEGER NOT NULL,"
+      " UNIQUE (statement_id, number)) STRICT;"
+      "CREATE TRIGGER amendments_fixed BEFORE UPDATE OF id, statement_id, number, base_version,"
+      " document, organization_id, created_by, created_at ON amendments"
+      " BEGIN SELECT RAISE(ABORT, 'an amendment keeps its origin'); END;"
+      "CREATE TRIGGER amendments_kept BEFORE DELETE ON amendments"
+      " BEGIN SELECT RAISE(ABORT, 'amendments are never deleted'); END;"
+      "CREATE TABLE amendment_transitions (id INTEGER PRIMARY KEY,"
+      " amendment_id INTEGER NOT NULL REFERENCES amendments(id),"
+      " from_state TEXT NOT NULL, to_state TEXT NOT NULL,"
+      " user_id INTEGER NOT NULL DEFAULT 0 CHECK (user_id >= 0), at INTEGER NOT NULL,"
+      " reason TEXT NOT NULL DEFAULT '') STRICT;"
+      "CREATE INDEX amendment_transitions_by_amendment ON amendment_transitions (amendment_id, id);"
+      "CREATE TRIGGER amendment_transitions_no_update BEFORE UPDATE ON amendment_transitions"
+      " BEGIN SELECT RAISE(ABORT, 'the transitions of amendments are append-only'); END;"
+      "CREATE TRIGGER amendment_transitions_no_delete BEFORE DELETE ON amendment_transitions"
+      " BEGIN SELECT RAISE(ABORT, 'the transitions of amendments are append-only'); END;"
+      "CREATE TABLE amendment_supporters ("
+      " amendment_id INTEGER NOT NULL REFERENCES amendments(id),"
+      " organization_id INTEGER NOT NULL REFERENCES organizations(id),"
+      " user_id INTEGER NOT NULL CHECK (user_id > 0), at INTEGER NOT NULL,"
+      " PRIMARY KEY (amendment_id, organization_id)) STRICT;"
+      "CREATE TABLE amendment_settings ("
+      " statement_id INTEGER PRIMARY KEY REFERENCES statements(id),"
+      " support_threshold INTEGER NOT NULL DEFAULT 0 CHECK (support_threshold >= 0),"
+      " support_deadline INTEGER) STRICT;",
   };
   return kMigrations;
 }

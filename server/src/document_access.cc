@@ -4,6 +4,7 @@
 
 #include "accord/auth/policy.h"
 #include "account_admin.h"
+#include "amendment_rules.h"
 
 namespace accord::server {
 
@@ -15,6 +16,10 @@ std::string DraftDocumentName(std::string_view slug) {
   return std::string(kStatementPrefix) + std::string(slug);
 }
 
+std::string AmendmentDocumentPrefix(std::string_view slug) {
+  return DraftDocumentName(slug) + ".amendment.";
+}
+
 std::optional<std::string> StatementSlugOf(std::string_view document) {
   if (!document.starts_with(kStatementPrefix)) return std::nullopt;
   std::string_view rest = document.substr(kStatementPrefix.size());
@@ -23,8 +28,57 @@ std::optional<std::string> StatementSlugOf(std::string_view document) {
   return std::string(slug);
 }
 
-Result<DocumentRights> AuthorizeDocument(auth::AccountStore& store, const ApiCaller& caller,
-                                         std::string_view document, auth::UnixTime now) {
+namespace {
+
+// The rights on an amendment's document, once the caller may read the statement.
+Result<DocumentRights> AmendmentDocumentRights(DraftingStore* drafting, const ApiCaller& caller,
+                                               std::string_view document,
+                                               const auth::Target& target, DocumentRights rights) {
+  if (drafting == nullptr) return Status::PermissionDenied("amendments are not available here");
+  auto amendment = drafting->FindAmendmentByDocument(std::string(document));
+  if (!amendment.ok()) {
+    if (amendment.status().code() == Status::Code::kNotFound) {
+      return Status::PermissionDenied("there is no amendment '" + std::string(document) + "'");
+    }
+    return amendment.status();
+  }
+  auto settings = drafting->GetAmendmentSettings(amendment->statement_id);
+  if (!settings.ok()) return settings.status();
+  if ((caller.principal.scopes & auth::kScopeDocumentsWrite) == 0) {
+    rights.why_read_only = "the API token lacks the documents:write scope";
+    return rights;
+  }
+  // Writing a document is what documents:write grants (as for the draft); the rules below ask
+  // the policy about amendment actions, which it would tie to api:write.
+  auth::Principal who = caller.principal;
+  who.scopes |= auth::kScopeApiRead | auth::kScopeApiWrite;
+  AmendmentRequest edit;
+  edit.kind = AmendmentRequest::Kind::kEdit;
+  auth::Decision proposer = DecideAmendment(who, target, *amendment, *settings, edit);
+  AmendmentRequest compromise;
+  compromise.kind = AmendmentRequest::Kind::kWriteCompromise;
+  auth::Decision secretariat = DecideAmendment(who, target, *amendment, *settings, compromise);
+  if (secretariat) {
+    rights.write = true;  // the secretariat is bound by no deadline
+  } else if (proposer) {
+    rights.write = true;
+    // Delegates write until the phase deadline, as on the draft.
+    if (target.statement->phase_deadline) rights.write_until = *target.statement->phase_deadline;
+  } else {
+    // The reason that concerns the caller: the proposer's side for its own delegates and for
+    // drafts, the secretariat's otherwise.
+    const bool own = auth::HasRole(who, amendment->organization_id, auth::Role::kDelegate);
+    rights.why_read_only =
+        own || amendment->state == AmendmentState::kDraft ? proposer.reason : secretariat.reason;
+  }
+  return rights;
+}
+
+}  // namespace
+
+Result<DocumentRights> AuthorizeDocument(auth::AccountStore& store, DraftingStore* drafting,
+                                         const ApiCaller& caller, std::string_view document,
+                                         auth::UnixTime now) {
   const auth::Principal& who = caller.principal;
   if (caller.token_id != 0) {
     if (!DocumentPatternCovers(caller.token_pattern, document)) {
@@ -63,6 +117,9 @@ Result<DocumentRights> AuthorizeDocument(auth::AccountStore& store, const ApiCal
   target.now = now;
   auth::Decision read = auth::Authorize(who, auth::Action::kReadStatement, target);
   if (!read) return Status::PermissionDenied(read.reason);
+  if (document.starts_with(AmendmentDocumentPrefix(*slug))) {
+    return AmendmentDocumentRights(drafting, caller, document, target, std::move(rights));
+  }
   if (document != DraftDocumentName(*slug)) {
     rights.why_read_only = "this document of the statement is read-only";
     return rights;

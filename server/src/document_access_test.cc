@@ -70,7 +70,7 @@ class DocumentAccessTest : public ApiTest {
   }
 
   Result<DocumentRights> Open(const ApiCaller& caller, const std::string& doc) {
-    return AuthorizeDocument(*store_, caller, doc, now_);
+    return AuthorizeDocument(*store_, drafting_.get(), caller, doc, now_);
   }
   // Expects the caller may open `doc`; returns whether they may write.
   bool Writes(const ApiCaller& caller, const std::string& doc = kDraft) {
@@ -178,6 +178,83 @@ TEST_F(DocumentAccessTest, OtherDocumentsOfAStatementAreReadOnly) {
   EXPECT_EQ(ReadOnlyReason(Session(sec_), "statement.g20.v1"),
             "this document of the statement is read-only");
   EXPECT_TRUE(Denied(Session(out_), "statement.g20.v1"));
+}
+
+// --- Amendments' documents ---
+
+// An amendment of CUT's, in the amendments phase; returns its document name.
+std::string ProposeAsCut(DraftingStore& drafting, auth::Id statement, auth::Id cut, auth::Id user) {
+  Amendment a;
+  a.statement_id = statement;
+  a.base_version = 1;
+  a.title = "Bread";
+  a.organization_id = cut;
+  a.created_by = user;
+  a.created_at = 1;
+  auto stored = drafting.CreateAmendment(a, "statement.g20.amendment.");
+  EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+  return stored.ok() ? stored->document : "";
+}
+
+void Move(DraftingStore& drafting, const std::string& doc, AmendmentState from, AmendmentState to) {
+  auto a = drafting.FindAmendmentByDocument(doc);
+  ASSERT_TRUE(a.ok());
+  AmendmentTransition t;
+  t.amendment_id = a->id;
+  t.from = from;
+  t.to = to;
+  t.at = 2;
+  ASSERT_TRUE(drafting.TransitionAmendment(t).ok());
+}
+
+TEST_F(DocumentAccessTest, TheProposersDelegatesWriteTheirDraftAmendmentOnly) {
+  SetPhase(auth::Phase::kAmendments);
+  const std::string doc = ProposeAsCut(*drafting_, g20_.id, cut_.id, ana_.id);
+  EXPECT_EQ(doc, "statement.g20.amendment.1");
+  EXPECT_TRUE(Writes(Session(ana_), doc));
+  EXPECT_EQ(Open(Session(ana_), doc)->write_until, 0);
+  EXPECT_FALSE(Writes(Session(ned_delegate_), doc));
+  EXPECT_FALSE(Writes(Session(obs_), doc));
+  // The secretariat reads a draft amendment; it writes only once the amendment is settled.
+  EXPECT_FALSE(Writes(Session(sec_), doc));
+  EXPECT_FALSE(Writes(Session(conv_), doc));
+  EXPECT_TRUE(Denied(Session(out_), doc));
+  // A token without documents:write reads only; documents:write is enough to write.
+  EXPECT_FALSE(Writes(Token(ana_, auth::kScopeDocumentsRead | auth::kScopeApiWrite), doc));
+  EXPECT_TRUE(Writes(Token(ana_, auth::kScopeDocumentsRead | auth::kScopeDocumentsWrite), doc));
+}
+
+TEST_F(DocumentAccessTest, DelegatesWriteTheirAmendmentUntilThePhaseDeadline) {
+  SetPhase(auth::Phase::kAmendments, now_ + 3600);
+  const std::string doc = ProposeAsCut(*drafting_, g20_.id, cut_.id, ana_.id);
+  auto rights = Open(Session(ana_), doc);
+  ASSERT_TRUE(rights.ok());
+  EXPECT_TRUE(rights->write);
+  EXPECT_EQ(rights->write_until, now_ + 3600);
+  SetPhase(auth::Phase::kAmendments, now_);
+  EXPECT_FALSE(Writes(Session(ana_), doc));
+}
+
+TEST_F(DocumentAccessTest, TheSecretariatWritesACompromiseWhileAnAmendmentIsSettled) {
+  SetPhase(auth::Phase::kAmendments);
+  const std::string doc = ProposeAsCut(*drafting_, g20_.id, cut_.id, ana_.id);
+  Move(*drafting_, doc, AmendmentState::kDraft, AmendmentState::kSubmitted);
+  EXPECT_FALSE(Writes(Session(ana_), doc));
+  EXPECT_NE(ReadOnlyReason(Session(ana_), doc).find("submitted"), std::string::npos);
+  EXPECT_TRUE(Writes(Session(sec_), doc));
+  EXPECT_TRUE(Writes(Session(conv_), doc));
+  SetPhase(auth::Phase::kConsolidation);
+  EXPECT_TRUE(Writes(Session(conv_), doc));
+  Move(*drafting_, doc, AmendmentState::kSubmitted, AmendmentState::kAccepted);
+  EXPECT_FALSE(Writes(Session(conv_), doc));
+  EXPECT_FALSE(Writes(Session(ana_), doc));
+  EXPECT_FALSE(Writes(Session(obs_), doc));
+}
+
+TEST_F(DocumentAccessTest, AnAmendmentNameWithoutAnAmendmentIsDenied) {
+  SetPhase(auth::Phase::kAmendments);
+  EXPECT_TRUE(Denied(Session(sec_), "statement.g20.amendment.1"));
+  EXPECT_TRUE(Denied(Session(ana_), "statement.g20.amendment.x"));
 }
 
 TEST_F(DocumentAccessTest, DocumentsOfNoStatementAreTheInstanceSecretariats) {

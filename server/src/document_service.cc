@@ -63,6 +63,17 @@ Status DocumentService::Apply(const std::string& name, std::vector<uint8_t> upda
   return result;
 }
 
+Status DocumentService::Create(const std::string& name, std::span<const uint8_t> initial_state) {
+  if (rooms_ != nullptr && rooms_->Find(name)) {
+    return Status::AlreadyExists("the document '" + name + "' is open already");
+  }
+  auto info = store_.Info(name);
+  if (info.ok()) return Status::AlreadyExists("the document '" + name + "' exists already");
+  if (info.status().code() != Status::Code::kNotFound) return info.status();
+  PendingUpdate first(name, std::vector<uint8_t>(initial_state.begin(), initial_state.end()));
+  return store_.AppendBatch(std::span(&first, 1));
+}
+
 Result<std::vector<ClientAuthor>> DocumentService::Authors(const std::string& name) {
   return store_.Authors(name);
 }

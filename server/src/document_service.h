@@ -12,6 +12,7 @@
 #define ACCORD_SERVER_DOCUMENT_SERVICE_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,11 @@ class DocumentService {
   // an author. Without rooms (tests, tools) the update is appended to the store.
   Status Apply(const std::string& name, std::vector<uint8_t> update,
                std::vector<ClientAuthor> new_authors);
+  // Creates the document `name` with `initial_state` (a v1 update) as its first stored update
+  // (no authors are recorded here: the state's client ids are attributed in the document it
+  // came from).
+  // AlreadyExists if anything is stored under `name` or a room has it open.
+  Status Create(const std::string& name, std::span<const uint8_t> initial_state);
   // Who wrote under which client id of `name`, as stored (an update being committed may add
   // one a moment later).
   Result<std::vector<ClientAuthor>> Authors(const std::string& name);

@@ -113,5 +113,39 @@ TEST_F(DocumentServiceRoomTest, ReadsTheLiveRoomAndAppliesThroughIt) {
   room->Leave(1);
 }
 
+// Create stores the given state as the document's first update, once: a second Create of the
+// same name, or a Create over a document that has updates, is refused and changes nothing.
+TEST(DocumentServiceTest, CreatesADocumentFromAStateOnce) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("accord-docservice-create-test-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  auto store = OpenSqliteDocumentStore(dir.string());
+  ASSERT_TRUE(store.ok());
+  DocumentService service(**store, nullptr);
+
+  crdt::Doc base;
+  ASSERT_TRUE(base.GetText("t")->Insert(0, "Base text").ok());
+  auto state = base.EncodeStateAsUpdate();
+  ASSERT_TRUE(state.ok());
+  ASSERT_TRUE(service.Create("statement.s.amendment.1", *state).ok());
+  auto info = (*store)->Info("statement.s.amendment.1");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->update_count, 1u);
+  auto read = service.CurrentState("statement.s.amendment.1");
+  ASSERT_TRUE(read.ok());
+  crdt::Doc copy;
+  ASSERT_TRUE(copy.ApplyUpdate(*read).ok());
+  EXPECT_EQ(copy.GetText("t")->ToString(), "Base text");
+
+  crdt::Doc other;
+  ASSERT_TRUE(other.GetText("t")->Insert(0, "Other").ok());
+  EXPECT_EQ(service.Create("statement.s.amendment.1", *other.EncodeStateAsUpdate()).code(),
+            Status::Code::kAlreadyExists);
+  info = (*store)->Info("statement.s.amendment.1");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->update_count, 1u);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace accord::server

@@ -7,7 +7,11 @@
 // change (and deadline change) is recorded with who and when; a phase change carries the
 // version taken at that moment, written in the same transaction.
 //
-// SqliteDraftingStore (migration 5 of database.cc, server/STORAGE.md) is the embedded
+// Amendments (server/drafting/AMENDMENTS.md) are numbered 1, 2, ... per statement; each is a
+// fork of one version, stored as its own Yjs document. Their state changes are recorded in an
+// append-only list of transitions; supporters are organizations, at most one row each.
+//
+// SqliteDraftingStore (migrations 5 and 6 of database.cc, server/STORAGE.md) is the embedded
 // default; a PostgreSQL one can implement the same interface.
 //
 // Thread-safe: every method may be called from any thread.
@@ -56,6 +60,61 @@ struct PhaseChange {
   int64_t version_number = 0;  // the version taken at the change; 0: none
 };
 
+enum class AmendmentState {
+  kDraft,
+  kSubmitted,
+  kSupported,
+  kAccepted,
+  kAcceptedWithModification,
+  kRejected,
+  kWithdrawn,
+  kReferred,
+  kObsolete,
+};
+// "draft", "submitted", "supported", "accepted", "accepted-with-modification", "rejected",
+// "withdrawn", "referred", "obsolete".
+std::string_view AmendmentStateName(AmendmentState state);
+std::optional<AmendmentState> ParseAmendmentState(std::string_view name);
+
+struct Amendment {
+  auth::Id id = 0;
+  auth::Id statement_id = 0;
+  int64_t number = 0;        // 1, 2, ... within the statement
+  int64_t base_version = 0;  // the version number it forks
+  std::string document;      // "statement.<slug>.amendment.<number>"
+  std::string title;
+  std::string rationale;
+  auth::Id organization_id = 0;  // the proposing organization
+  AmendmentState state = AmendmentState::kDraft;
+  auth::Id created_by = 0;
+  auth::UnixTime created_at = 0;
+  int64_t supporters = 0;  // how many organizations support it (read only)
+};
+
+struct AmendmentTransition {
+  auth::Id id = 0;
+  auth::Id amendment_id = 0;
+  AmendmentState from = AmendmentState::kDraft;
+  AmendmentState to = AmendmentState::kDraft;
+  auth::Id user_id = 0;  // 0: the system (automatic support)
+  auth::UnixTime at = 0;
+  std::string reason;
+};
+
+struct AmendmentSupport {
+  auth::Id amendment_id = 0;
+  auth::Id organization_id = 0;
+  auth::Id user_id = 0;
+  auth::UnixTime at = 0;
+};
+
+// Per statement; a statement without a stored row has the defaults.
+struct AmendmentSettings {
+  auth::Id statement_id = 0;
+  int64_t support_threshold = 0;  // 0: amendments need no supporters
+  std::optional<auth::UnixTime> support_deadline;
+};
+
 class DraftingStore {
  public:
   virtual ~DraftingStore() = default;
@@ -75,6 +134,29 @@ class DraftingStore {
                                                 const Version* version) = 0;
   // The statement's phase changes, oldest first.
   virtual Result<std::vector<PhaseChange>> ListPhaseChanges(auth::Id statement_id) = 0;
+
+  // Stores `amendment` with the next number of its statement and the document name
+  // `document_prefix` + number; returns it as stored.
+  virtual Result<Amendment> CreateAmendment(const Amendment& amendment,
+                                            const std::string& document_prefix) = 0;
+  // The statement's amendments by number, each with its supporter count.
+  virtual Result<std::vector<Amendment>> ListAmendments(auth::Id statement_id) = 0;
+  // NotFound if there is no such amendment.
+  virtual Result<Amendment> GetAmendment(auth::Id statement_id, int64_t number) = 0;
+  virtual Result<Amendment> FindAmendmentByDocument(const std::string& document) = 0;
+  virtual Status UpdateAmendmentText(auth::Id amendment_id, const std::string& title,
+                                     const std::string& rationale) = 0;
+  // Moves the amendment from `t.from` to `t.to` and records `t`, in one transaction;
+  // FailedPrecondition if its state is no longer `t.from` (someone else moved it).
+  virtual Result<AmendmentTransition> TransitionAmendment(const AmendmentTransition& t) = 0;
+  virtual Result<std::vector<AmendmentTransition>> ListTransitions(auth::Id amendment_id) = 0;
+  // AlreadyExists if the organization supports it already. Returns the supporter count after.
+  virtual Result<int64_t> AddSupporter(const AmendmentSupport& support) = 0;
+  // NotFound if the organization does not support it. Returns the supporter count after.
+  virtual Result<int64_t> RemoveSupporter(auth::Id amendment_id, auth::Id organization_id) = 0;
+  virtual Result<std::vector<AmendmentSupport>> ListSupporters(auth::Id amendment_id) = 0;
+  virtual Result<AmendmentSettings> GetAmendmentSettings(auth::Id statement_id) = 0;
+  virtual Status SetAmendmentSettings(const AmendmentSettings& settings) = 0;
 };
 
 // On `<data_dir>/accord.db` (opened and migrated by Database::Open).

@@ -176,7 +176,8 @@ void HttpSession::Upgrade(http::request<http::string_body> req) {
     if (!caller.ok()) {
       rights = caller.status();
     } else if (caller->has_value()) {
-      rights = AuthorizeDocument(*api.context().store, **caller, document, api.context().now());
+      rights = AuthorizeDocument(*api.context().store, api.context().drafting, **caller, document,
+                                 api.context().now());
       if (!rights.ok() && rights.status().code() == Status::Code::kPermissionDenied) {
         AuditDocumentDenial(api.context(), credentials, **caller, document,
                             rights.status().message());

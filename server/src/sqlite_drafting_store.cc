@@ -1,4 +1,4 @@
-// DraftingStore on the instance's SQLite file (migration 5 of database.cc). One connection
+// DraftingStore on the instance's SQLite file (migrations 5 and 6 of database.cc). One connection
 // behind one mutex, as SqliteAccountStore: drafting traffic is a few requests a minute.
 #include <mutex>
 
@@ -106,6 +106,121 @@ Result<PhaseChange> ReadPhaseChange(sqlite3_stmt* st) {
 
 Result<int64_t> ReadId(sqlite3_stmt* st) { return ColumnInt(st, 0); }
 
+#define ACCORD_AMENDMENT_COLUMNS                                                      \
+  "a.id, a.statement_id, a.number, a.base_version, a.document, a.title, a.rationale," \
+  " a.organization_id, a.state, a.created_by, a.created_at,"                          \
+  " (SELECT COUNT(*) FROM amendment_supporters s WHERE s.amendment_id = a.id)"
+
+constexpr char kInsertAmendment[] =
+    "INSERT INTO amendments (statement_id, number, base_version, document, title, rationale,"
+    " organization_id, state, created_by, created_at)"
+    " SELECT ?1, n, ?2, ?3 || n, ?4, ?5, ?6, 'draft', ?7, ?8 FROM (SELECT COALESCE(MAX(number),"
+    " 0) + 1 AS n FROM amendments WHERE statement_id = ?1) RETURNING id";
+constexpr char kAmendmentById[] =
+    "SELECT " ACCORD_AMENDMENT_COLUMNS " FROM amendments a WHERE a.id = ?1";
+constexpr char kListAmendments[] = "SELECT " ACCORD_AMENDMENT_COLUMNS
+                                   " FROM amendments a WHERE a.statement_id = ?1 ORDER BY number";
+constexpr char kGetAmendment[] = "SELECT " ACCORD_AMENDMENT_COLUMNS
+                                 " FROM amendments a WHERE a.statement_id = ?1 AND a.number = ?2";
+constexpr char kAmendmentByDocument[] =
+    "SELECT " ACCORD_AMENDMENT_COLUMNS " FROM amendments a WHERE a.document = ?1";
+constexpr char kUpdateAmendmentText[] =
+    "UPDATE amendments SET title = ?2, rationale = ?3 WHERE id = ?1";
+constexpr char kMoveAmendment[] = "UPDATE amendments SET state = ?3 WHERE id = ?1 AND state = ?2";
+constexpr char kInsertTransition[] =
+    "INSERT INTO amendment_transitions (amendment_id, from_state, to_state, user_id, at, reason)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
+constexpr char kListTransitions[] =
+    "SELECT id, amendment_id, from_state, to_state, user_id, at, reason"
+    " FROM amendment_transitions WHERE amendment_id = ?1 ORDER BY id";
+constexpr char kInsertSupporter[] =
+    "INSERT INTO amendment_supporters (amendment_id, organization_id, user_id, at)"
+    " VALUES (?1, ?2, ?3, ?4)";
+constexpr char kDeleteSupporter[] =
+    "DELETE FROM amendment_supporters WHERE amendment_id = ?1 AND organization_id = ?2";
+constexpr char kCountSupporters[] =
+    "SELECT COUNT(*) FROM amendment_supporters WHERE amendment_id = ?1";
+constexpr char kListSupporters[] =
+    "SELECT amendment_id, organization_id, user_id, at FROM amendment_supporters"
+    " WHERE amendment_id = ?1 ORDER BY at, organization_id";
+constexpr char kGetSettings[] =
+    "SELECT statement_id, support_threshold, support_deadline FROM amendment_settings"
+    " WHERE statement_id = ?1";
+constexpr char kSetSettings[] =
+    "INSERT INTO amendment_settings (statement_id, support_threshold, support_deadline)"
+    " VALUES (?1, ?2, ?3) ON CONFLICT (statement_id) DO UPDATE SET"
+    " support_threshold = excluded.support_threshold,"
+    " support_deadline = excluded.support_deadline";
+
+Result<AmendmentState> StateColumn(sqlite3_stmt* st, int i) {
+  std::string name = ColumnText(st, i);
+  auto state = ParseAmendmentState(name);
+  if (!state) return Status::Corruption("stored amendment state '" + name + "' is not known");
+  return *state;
+}
+
+Result<Amendment> ReadAmendment(sqlite3_stmt* st) {
+  Amendment a;
+  a.id = ColumnInt(st, 0);
+  a.statement_id = ColumnInt(st, 1);
+  a.number = ColumnInt(st, 2);
+  a.base_version = ColumnInt(st, 3);
+  a.document = ColumnText(st, 4);
+  a.title = ColumnText(st, 5);
+  a.rationale = ColumnText(st, 6);
+  a.organization_id = ColumnInt(st, 7);
+  auto state = StateColumn(st, 8);
+  if (!state.ok()) return state.status();
+  a.state = *state;
+  a.created_by = ColumnInt(st, 9);
+  a.created_at = ColumnInt(st, 10);
+  a.supporters = ColumnInt(st, 11);
+  return a;
+}
+
+Result<AmendmentTransition> ReadTransition(sqlite3_stmt* st) {
+  AmendmentTransition t;
+  t.id = ColumnInt(st, 0);
+  t.amendment_id = ColumnInt(st, 1);
+  auto from = StateColumn(st, 2);
+  if (!from.ok()) return from.status();
+  auto to = StateColumn(st, 3);
+  if (!to.ok()) return to.status();
+  t.from = *from;
+  t.to = *to;
+  t.user_id = ColumnInt(st, 4);
+  t.at = ColumnInt(st, 5);
+  t.reason = ColumnText(st, 6);
+  return t;
+}
+
+Result<AmendmentSupport> ReadSupport(sqlite3_stmt* st) {
+  return AmendmentSupport{ColumnInt(st, 0), ColumnInt(st, 1), ColumnInt(st, 2), ColumnInt(st, 3)};
+}
+
+Result<AmendmentSettings> ReadSettings(sqlite3_stmt* st) {
+  AmendmentSettings s;
+  s.statement_id = ColumnInt(st, 0);
+  s.support_threshold = ColumnInt(st, 1);
+  s.support_deadline = ColumnOptInt(st, 2);
+  return s;
+}
+
+constexpr struct {
+  AmendmentState state;
+  std::string_view name;
+} kAmendmentStates[] = {
+    {AmendmentState::kDraft, "draft"},
+    {AmendmentState::kSubmitted, "submitted"},
+    {AmendmentState::kSupported, "supported"},
+    {AmendmentState::kAccepted, "accepted"},
+    {AmendmentState::kAcceptedWithModification, "accepted-with-modification"},
+    {AmendmentState::kRejected, "rejected"},
+    {AmendmentState::kWithdrawn, "withdrawn"},
+    {AmendmentState::kReferred, "referred"},
+    {AmendmentState::kObsolete, "obsolete"},
+};
+
 class SqliteDraftingStore final : public DraftingStore {
  public:
   explicit SqliteDraftingStore(std::unique_ptr<Database> db)
@@ -173,7 +288,142 @@ class SqliteDraftingStore final : public DraftingStore {
         .All(&ReadPhaseChange, "cannot list phase changes");
   }
 
+  Result<Amendment> CreateAmendment(const Amendment& a, const std::string& prefix) override {
+    std::lock_guard lock(mu_);
+    Transaction txn(db_->handle());
+    ACCORD_RETURN_IF_ERROR(txn.Begin());
+    auto id = Query(statements_, kInsertAmendment)
+                  .Bind(a.statement_id, a.base_version, prefix, a.title, a.rationale,
+                        a.organization_id, a.created_by, a.created_at)
+                  .One(&ReadId, "cannot store the amendment",
+                       Status::Internal("INSERT RETURNING gave no row"));
+    if (!id.ok()) return id.status();
+    auto stored = Query(statements_, kAmendmentById)
+                      .Bind(*id)
+                      .One(&ReadAmendment, "cannot read the amendment",
+                           Status::Internal("the amendment just written is missing"));
+    if (!stored.ok()) return stored;
+    ACCORD_RETURN_IF_ERROR(txn.Commit());
+    return stored;
+  }
+
+  Result<std::vector<Amendment>> ListAmendments(auth::Id statement_id) override {
+    std::lock_guard lock(mu_);
+    return Query(statements_, kListAmendments)
+        .Bind(statement_id)
+        .All(&ReadAmendment, "cannot list amendments");
+  }
+
+  Result<Amendment> GetAmendment(auth::Id statement_id, int64_t number) override {
+    std::lock_guard lock(mu_);
+    return Query(statements_, kGetAmendment)
+        .Bind(statement_id, number)
+        .One(&ReadAmendment, "cannot read the amendment",
+             Status::NotFound("no amendment " + std::to_string(number) + " of this statement"));
+  }
+
+  Result<Amendment> FindAmendmentByDocument(const std::string& document) override {
+    std::lock_guard lock(mu_);
+    return Query(statements_, kAmendmentByDocument)
+        .Bind(document)
+        .One(&ReadAmendment, "cannot read the amendment",
+             Status::NotFound("no amendment has the document '" + document + "'"));
+  }
+
+  Status UpdateAmendmentText(auth::Id id, const std::string& title,
+                             const std::string& rationale) override {
+    std::lock_guard lock(mu_);
+    auto n =
+        Query(statements_, kUpdateAmendmentText).Bind(id, title, rationale).Run("cannot rename");
+    if (!n.ok()) return n.status();
+    return *n == 1 ? Status::Ok() : Status::NotFound("no such amendment");
+  }
+
+  Result<AmendmentTransition> TransitionAmendment(const AmendmentTransition& t) override {
+    std::lock_guard lock(mu_);
+    Transaction txn(db_->handle());
+    ACCORD_RETURN_IF_ERROR(txn.Begin());
+    auto moved = Query(statements_, kMoveAmendment)
+                     .Bind(t.amendment_id, AmendmentStateName(t.from), AmendmentStateName(t.to))
+                     .Run("cannot move the amendment");
+    if (!moved.ok()) return moved.status();
+    if (*moved != 1) {
+      return Status::FailedPrecondition("the amendment is no longer " +
+                                        std::string(AmendmentStateName(t.from)));
+    }
+    auto id = Query(statements_, kInsertTransition)
+                  .Bind(t.amendment_id, AmendmentStateName(t.from), AmendmentStateName(t.to),
+                        t.user_id, t.at, t.reason)
+                  .One(&ReadId, "cannot record the transition",
+                       Status::Internal("INSERT RETURNING gave no row"));
+    if (!id.ok()) return id.status();
+    ACCORD_RETURN_IF_ERROR(txn.Commit());
+    AmendmentTransition stored = t;
+    stored.id = *id;
+    return stored;
+  }
+
+  Result<std::vector<AmendmentTransition>> ListTransitions(auth::Id amendment_id) override {
+    std::lock_guard lock(mu_);
+    return Query(statements_, kListTransitions)
+        .Bind(amendment_id)
+        .All(&ReadTransition, "cannot list transitions");
+  }
+
+  Result<int64_t> AddSupporter(const AmendmentSupport& s) override {
+    std::lock_guard lock(mu_);
+    auto n = Query(statements_, kInsertSupporter)
+                 .Bind(s.amendment_id, s.organization_id, s.user_id, s.at)
+                 .OnClash("amendment_supporters.organization_id",
+                          "the organization supports this amendment already")
+                 .Run("cannot record the support");
+    if (!n.ok()) return n.status();
+    return CountSupportersLocked(s.amendment_id);
+  }
+
+  Result<int64_t> RemoveSupporter(auth::Id amendment_id, auth::Id organization_id) override {
+    std::lock_guard lock(mu_);
+    auto n = Query(statements_, kDeleteSupporter)
+                 .Bind(amendment_id, organization_id)
+                 .Run("cannot withdraw the support");
+    if (!n.ok()) return n.status();
+    if (*n == 0) return Status::NotFound("the organization does not support this amendment");
+    return CountSupportersLocked(amendment_id);
+  }
+
+  Result<std::vector<AmendmentSupport>> ListSupporters(auth::Id amendment_id) override {
+    std::lock_guard lock(mu_);
+    return Query(statements_, kListSupporters)
+        .Bind(amendment_id)
+        .All(&ReadSupport, "cannot list supporters");
+  }
+
+  Result<AmendmentSettings> GetAmendmentSettings(auth::Id statement_id) override {
+    std::lock_guard lock(mu_);
+    AmendmentSettings defaults;
+    defaults.statement_id = statement_id;
+    auto s = Query(statements_, kGetSettings)
+                 .Bind(statement_id)
+                 .One(&ReadSettings, "cannot read the amendment settings", Status::NotFound(""));
+    if (!s.ok() && s.status().code() == Status::Code::kNotFound) return defaults;
+    return s;
+  }
+
+  Status SetAmendmentSettings(const AmendmentSettings& s) override {
+    std::lock_guard lock(mu_);
+    auto n = Query(statements_, kSetSettings)
+                 .Bind(s.statement_id, s.support_threshold, s.support_deadline)
+                 .Run("cannot store the amendment settings");
+    return n.ok() ? Status::Ok() : n.status();
+  }
+
  private:
+  Result<int64_t> CountSupportersLocked(auth::Id amendment_id) {
+    return Query(statements_, kCountSupporters)
+        .Bind(amendment_id)
+        .One(&ReadId, "cannot count supporters", Status::Internal("COUNT gave no row"));
+  }
+
   Result<Version> InsertVersionLocked(const Version& v) {
     auto head = Query(statements_, kInsertVersion)
                     .Bind(v.statement_id, v.label, VersionReasonName(v.reason),
@@ -205,6 +455,20 @@ std::string_view VersionReasonName(VersionReason reason) {
       break;
   }
   return "manual";
+}
+
+std::string_view AmendmentStateName(AmendmentState state) {
+  for (const auto& s : kAmendmentStates) {
+    if (s.state == state) return s.name;
+  }
+  return "draft";
+}
+
+std::optional<AmendmentState> ParseAmendmentState(std::string_view name) {
+  for (const auto& s : kAmendmentStates) {
+    if (s.name == name) return s.state;
+  }
+  return std::nullopt;
 }
 
 Result<std::unique_ptr<DraftingStore>> OpenSqliteDraftingStore(const std::string& data_dir) {

@@ -134,5 +134,150 @@ TEST_F(SqliteDraftingStoreTest, PhaseChangesAreRecordedWithTheirVersionInOneTran
   EXPECT_EQ((*versions)[0].phase, auth::Phase::kAmendments);
 }
 
+// --- Amendments (migration 6) ---
+
+class SqliteAmendmentStoreTest : public SqliteDraftingStoreTest {
+ protected:
+  void SetUp() override {
+    SqliteDraftingStoreTest::SetUp();
+    for (const char* name : {"CUT", "MST", "NED"}) {
+      auth::Organization o;
+      o.name = std::string(name) + " organization";
+      o.short_name = name;
+      auto made = accounts_->CreateOrganization(o, 100);
+      ASSERT_TRUE(made.ok()) << made.status().ToString();
+      orgs_.push_back(made->id);
+    }
+  }
+  Amendment Proposal(std::string title, auth::Id org) {
+    Amendment a;
+    a.statement_id = statement_;
+    a.base_version = 1;
+    a.title = std::move(title);
+    a.rationale = "Because.";
+    a.organization_id = org;
+    a.created_by = 7;
+    a.created_at = 2000;
+    return a;
+  }
+  static constexpr char kPrefix[] = "statement.closing-declaration.amendment.";
+  std::vector<auth::Id> orgs_;
+};
+
+TEST_F(SqliteAmendmentStoreTest, AmendmentsAreNumberedPerStatementWithTheirDocument) {
+  auto first = store_->CreateAmendment(Proposal("Bread", orgs_[0]), kPrefix);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = store_->CreateAmendment(Proposal("Roses", orgs_[1]), kPrefix);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(first->number, 1);
+  EXPECT_EQ(second->number, 2);
+  EXPECT_EQ(first->document, "statement.closing-declaration.amendment.1");
+  EXPECT_EQ(second->document, "statement.closing-declaration.amendment.2");
+  EXPECT_EQ(first->state, AmendmentState::kDraft);
+  EXPECT_EQ(first->organization_id, orgs_[0]);
+  EXPECT_EQ(first->rationale, "Because.");
+  EXPECT_EQ(first->created_at, 2000);
+
+  auto listed = store_->ListAmendments(statement_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[1].title, "Roses");
+  auto found = store_->FindAmendmentByDocument("statement.closing-declaration.amendment.2");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, second->id);
+  EXPECT_EQ(store_->GetAmendment(statement_, 3).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->FindAmendmentByDocument("statement.x").status().code(),
+            Status::Code::kNotFound);
+
+  ASSERT_TRUE(store_->UpdateAmendmentText(first->id, "Bread and roses", "Both.").ok());
+  auto renamed = store_->GetAmendment(statement_, 1);
+  EXPECT_EQ(renamed->title, "Bread and roses");
+  EXPECT_EQ(renamed->rationale, "Both.");
+  EXPECT_EQ(store_->UpdateAmendmentText(999, "x", "").code(), Status::Code::kNotFound);
+}
+
+TEST_F(SqliteAmendmentStoreTest, BadAmendmentsAreRefusedAndTheirOriginCannotChange) {
+  EXPECT_EQ(store_->CreateAmendment(Proposal("", orgs_[0]), kPrefix).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->CreateAmendment(Proposal("x", 999), kPrefix).status().code(),
+            Status::Code::kInvalidArgument);
+  ASSERT_TRUE(store_->CreateAmendment(Proposal("kept", orgs_[0]), kPrefix).ok());
+  auto db = Database::Open(dir_.string());
+  EXPECT_FALSE((*db)->Exec("UPDATE amendments SET organization_id = 2;").ok());
+  EXPECT_FALSE((*db)->Exec("UPDATE amendments SET document = 'other';").ok());
+  EXPECT_FALSE((*db)->Exec("UPDATE amendments SET state = 'won';").ok());
+  EXPECT_FALSE((*db)->Exec("DELETE FROM amendments;").ok());
+  EXPECT_EQ(store_->GetAmendment(statement_, 1)->organization_id, orgs_[0]);
+}
+
+TEST_F(SqliteAmendmentStoreTest, TransitionsMoveFromTheExpectedStateAndAreAppendOnly) {
+  auto a = store_->CreateAmendment(Proposal("Bread", orgs_[0]), kPrefix);
+  ASSERT_TRUE(a.ok());
+  AmendmentTransition t;
+  t.amendment_id = a->id;
+  t.from = AmendmentState::kDraft;
+  t.to = AmendmentState::kSubmitted;
+  t.user_id = 7;
+  t.at = 3000;
+  auto first = store_->TransitionAmendment(t);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->id, 0);
+  // The same move again finds the amendment no longer a draft: nothing is recorded.
+  EXPECT_EQ(store_->TransitionAmendment(t).status().code(), Status::Code::kFailedPrecondition);
+  t.from = AmendmentState::kSubmitted;
+  t.to = AmendmentState::kRejected;
+  t.user_id = 1;
+  t.reason = "Out of scope.";
+  ASSERT_TRUE(store_->TransitionAmendment(t).ok());
+  EXPECT_EQ(store_->GetAmendment(statement_, 1)->state, AmendmentState::kRejected);
+  auto history = store_->ListTransitions(a->id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].from, AmendmentState::kDraft);
+  EXPECT_EQ((*history)[0].to, AmendmentState::kSubmitted);
+  EXPECT_EQ((*history)[0].user_id, 7);
+  EXPECT_EQ((*history)[1].reason, "Out of scope.");
+  EXPECT_EQ((*history)[1].at, 3000);
+  auto db = Database::Open(dir_.string());
+  EXPECT_FALSE((*db)->Exec("UPDATE amendment_transitions SET reason = 'forged';").ok());
+  EXPECT_FALSE((*db)->Exec("DELETE FROM amendment_transitions;").ok());
+  EXPECT_EQ(store_->ListTransitions(a->id)->size(), 2u);
+}
+
+TEST_F(SqliteAmendmentStoreTest, SupportersAreOrganizationsOnceEach) {
+  auto a = store_->CreateAmendment(Proposal("Bread", orgs_[0]), kPrefix);
+  ASSERT_TRUE(a.ok());
+  auto one = store_->AddSupporter({a->id, orgs_[1], 8, 4000});
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(*one, 1);
+  EXPECT_EQ(store_->AddSupporter({a->id, orgs_[1], 9, 4001}).status().code(),
+            Status::Code::kAlreadyExists);
+  EXPECT_EQ(*store_->AddSupporter({a->id, orgs_[2], 9, 4002}), 2);
+  EXPECT_EQ(store_->GetAmendment(statement_, 1)->supporters, 2);
+  auto supporters = store_->ListSupporters(a->id);
+  ASSERT_TRUE(supporters.ok());
+  ASSERT_EQ(supporters->size(), 2u);
+  EXPECT_EQ((*supporters)[0].organization_id, orgs_[1]);
+  EXPECT_EQ((*supporters)[0].user_id, 8);
+  EXPECT_EQ(*store_->RemoveSupporter(a->id, orgs_[1]), 1);
+  EXPECT_EQ(store_->RemoveSupporter(a->id, orgs_[1]).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->ListAmendments(statement_)->at(0).supporters, 1);
+}
+
+TEST_F(SqliteAmendmentStoreTest, SettingsDefaultToNoThresholdAndNoDeadline) {
+  auto defaults = store_->GetAmendmentSettings(statement_);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->support_threshold, 0);
+  EXPECT_EQ(defaults->support_deadline, std::nullopt);
+  ASSERT_TRUE(store_->SetAmendmentSettings({statement_, 2, 5000}).ok());
+  auto set = store_->GetAmendmentSettings(statement_);
+  EXPECT_EQ(set->support_threshold, 2);
+  EXPECT_EQ(set->support_deadline, 5000);
+  ASSERT_TRUE(store_->SetAmendmentSettings({statement_, 1, std::nullopt}).ok());
+  EXPECT_EQ(store_->GetAmendmentSettings(statement_)->support_deadline, std::nullopt);
+  EXPECT_EQ(store_->SetAmendmentSettings({statement_, -1, std::nullopt}).code(),
+            Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace accord::server
