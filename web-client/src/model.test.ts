@@ -23,7 +23,7 @@ const noRights: StatementRights = {
 }
 function statement (over: Partial<StatementDetail> = {}): StatementDetail {
   return {
-    id: 1, slug: 's', title: 'S', phase: 'drafting', phase_deadline: null, document: 'statement.s',
+    id: 1, slug: 's', title: 'S', language: 'es', phase: 'drafting', phase_deadline: null, document: 'statement.s',
     participants: [{ organization_id: 2, convener: false, edit: true, amend: true, sign: true }, { organization_id: 3, convener: false, edit: false, amend: true, sign: true }],
     rights: noRights,
     ...over

@@ -21,12 +21,20 @@ export interface Me {
   csrf_token: string | null
 }
 export interface Participation { organization_id: number, convener: boolean, edit: boolean, amend: boolean, sign: boolean }
-export interface Statement { id: number, slug: string, title: string, phase: Phase, phase_deadline: string | null, document: string }
+export interface Statement { id: number, slug: string, title: string, language: string, phase: Phase, phase_deadline: string | null, document: string }
+/** A statement as GET /statements lists it. */
+export interface StatementSummary extends Statement { participants: Participation[] }
+
+/** Source languages offered when a statement is created (BCP 47 tag, endonym). */
+export const SOURCE_LANGUAGES: Array<[string, string]> = [
+  ['es', 'Español'], ['en', 'English'], ['pt', 'Português'], ['fr', 'Français'], ['de', 'Deutsch'],
+  ['it', 'Italiano'], ['ar', 'العربية'], ['ru', 'Русский'], ['zh', '中文']
+]
 export interface StatementRights {
   'edit-draft': boolean, 'settle-amendment': boolean, 'change-phase': boolean, 'publish-version': boolean,
   'manage-participants': boolean, 'propose-amendment-for': number[], 'support-amendment-for': number[], 'endorse-for': number[]
 }
-export interface StatementDetail extends Statement { participants: Participation[], rights: StatementRights }
+export interface StatementDetail extends StatementSummary { rights: StatementRights }
 export interface Problem { type?: string, title?: string, status?: number, detail?: string, errors?: Array<{ field: string, message: string }> }
 
 export const phaseLabel = (p: string): string => PHASES.includes(p as Phase) ? t(`phase_${p}` as MessageKey) : p
