@@ -6,7 +6,7 @@ import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
 import { field, formAlert, onSubmit, showProblem, showMessage, confirmButton, clearErrors } from './forms'
 import {
-  PHASES, PARTICIPATION_FLAGS, SOURCE_LANGUAGES, flagLabel, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
+  PHASES, PARTICIPATION_FLAGS, SOURCE_LANGUAGES, flagLabel, versionsHref, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
   type Me, type Organization, type Participation, type Statement, type StatementDetail, type StatementSummary
 } from './model'
 
@@ -50,9 +50,12 @@ export async function statementsScreen (main: HTMLElement, me: Me): Promise<void
     const meta = el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)))
     const li = el('li', { className: 'statement', 'data-slug': s.slug }, head, meta)
     li.append(el('h3', { className: 'sub' }, t('participants')), participantList(s, orgs))
+    const links = el('p', { className: 'row-links' },
+      el('a', { href: versionsHref(s.slug), className: 'versions', 'aria-label': `${t('versions')}: ${s.title}` }, t('versions')))
     if (d && (d.rights['change-phase'] || d.rights['manage-participants'])) {
-      li.append(el('p', {}, el('a', { href: `/#/statements/${encodeURIComponent(s.slug)}`, className: 'manage', 'aria-label': `${t('manage')}: ${s.title}` }, t('manage'))))
+      links.append(el('a', { href: `/#/statements/${encodeURIComponent(s.slug)}`, className: 'manage', 'aria-label': `${t('manage')}: ${s.title}` }, t('manage')))
     }
+    li.append(links)
     list.append(li)
   }
   if (!items.length) list.append(el('li', {}, t('noStatements')))
@@ -94,7 +97,8 @@ export async function statementScreen (main: HTMLElement, slug: string): Promise
   main.append(el('p', {}, el('a', { href: '/#/' }, `← ${t('statements')}`)),
     el('h1', {}, s.title),
     el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)), ' · ',
-      el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft'))),
+      el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft')), ' · ',
+      el('a', { href: versionsHref(s.slug), id: 'versions-link' }, t('versions'))),
     status)
   // After a change the screen is drawn again from the server's answer; focus goes to the
   // status line that says what happened.
