@@ -57,13 +57,12 @@ export async function versionsScreen (main: HTMLElement, slug: string): Promise<
   if (!versions.length) section.append(el('p', { className: 'hint' }, t('noVersions')))
   else {
     const rows = versions.map(v => {
-      const links = el('span', { className: 'row-links' },
-        el('a', { href: versionHref(slug, v.number), 'aria-label': tf('readVersion', { n: String(v.number) }) }, t('read')))
+      const links = el('span', { className: 'row-links' })
       if (v.number > 1) links.append(el('a', { href: diffHref(slug, v.number - 1, v.number), className: 'diff-prev' }, tf('changesSince', { n: String(v.number - 1) })))
       links.append(el('a', { href: diffHref(slug, v.number, 'draft'), className: 'diff-draft', 'aria-label': `${tf('versionN', { n: String(v.number) })}: ${t('changesToDraft')}` }, t('changesToDraft')))
       return [
         String(v.number),
-        el('a', { href: versionHref(slug, v.number), className: 'version-label' }, v.label),
+        el('a', { href: versionHref(slug, v.number), className: 'version-label', title: tf('readVersion', { n: String(v.number) }) }, v.label),
         reasonLabel(v.reason),
         phaseLabel(v.phase),
         v.author?.name ?? t('automatic'),
