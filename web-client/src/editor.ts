@@ -10,6 +10,7 @@ import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import type { Node as PMNode, MarkType } from 'prosemirror-model'
 import { schema } from './schema'
+import { authorshipPlugin } from './authorship'
 import { t, type MessageKey } from './i18n'
 
 export const FRAGMENT_NAME = 'prosemirror'
@@ -91,6 +92,7 @@ export function createEditor (host: HTMLElement, toolbarHost: HTMLElement, fragm
       ySyncPlugin(fragment),
       yCursorPlugin(awareness),
       yUndoPlugin(),
+      authorshipPlugin(),
       keymap({
         'Mod-z': undo, 'Mod-y': redo, 'Mod-Shift-z': redo,
         'Mod-b': toggleMark(schema.marks.strong), 'Mod-i': toggleMark(schema.marks.em), 'Mod-k': toggleLink,

@@ -135,3 +135,25 @@ export function copyBox (id: string, link: string, intro: string): HTMLElement {
   })
   return el('div', { className: 'copy-box' }, el('p', {}, intro), el('div', { className: 'copy-row' }, input, copy), status)
 }
+
+/** A table whose cells carry their column name, so that narrow screens show rows as labelled blocks. */
+export function dataTable (id: string, caption: string, headers: string[], rows: Array<Array<Node | string>>): HTMLElement {
+  const head = el('tr', {}, ...headers.map(h => el('th', { scope: 'col' }, h)))
+  const body = rows.map(r => el('tr', {}, ...r.map((c, i) => el('td', { 'data-label': headers[i] }, c))))
+  // The caption names the table for screen readers; the heading above already shows it.
+  return el('table', { id, className: 'data' }, el('caption', { className: 'sr-only' }, caption), el('thead', {}, head), el('tbody', {}, ...body))
+}
+
+/** A button that copies `text` and says so in `status` (or asks for Ctrl+C when the clipboard is refused). */
+export function copyButton (text: string, accessibleName: string, status: HTMLElement, label = t('copy')): HTMLButtonElement {
+  const b = el('button', { type: 'button', 'aria-label': accessibleName, className: 'copy' }, label)
+  b.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text)
+      status.textContent = t('copied')
+    } catch {
+      status.textContent = `${t('copyFailed')} ${text}`
+    }
+  })
+  return b
+}

@@ -1,5 +1,6 @@
 // Routing and the workspace. Routes: "/" (signed in: the app's hash routes — "#/" statements,
-// "#/statements/<slug>" managing one, "#/organizations[/<id>]"; signed out: open a statement with
+// "#/statements/<slug>" managing one, ".../versions[/<n>]" and ".../diff?from=&to=&layout="
+// (versions.ts), "#/organizations[/<id>]"; signed out: open a statement with
 // a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]"
 // (workspace: with the session cookie when signed in, else with an API token). Each screen
 // renders into <main> of the shell (shell.ts). With a token and no account, who you are (name,
@@ -12,6 +13,7 @@ import * as authProtocol from 'y-protocols/auth'
 import { catalogs, chooseLanguage, setLanguage, t, type MessageKey } from './i18n'
 import { SavedState, type SavedStatus } from './saved-state'
 import { createEditor, FRAGMENT_NAME } from './editor'
+import { authorship } from './authorship'
 import { importMarkdown } from './importer'
 import { el } from './dom'
 import { linkScreen, signInScreen } from './account'
@@ -19,7 +21,8 @@ import { currentUser, api } from './api'
 import { shell } from './shell'
 import { statementsScreen, statementScreen } from './statements'
 import { organizationsScreen, organizationScreen } from './organizations'
-import { actingOrganization, parseView, phaseLabel, readOnlyReason, problemView, type Me, type StatementDetail } from './model'
+import { versionsScreen, versionScreen, diffScreen } from './versions'
+import { actingOrganization, parseView, phaseLabel, readOnlyReason, problemView, versionsHref, type Me, type StatementDetail } from './model'
 import './style.css'
 
 const MESSAGE_AUTH = 2
@@ -99,13 +102,20 @@ async function workspace (docName: string, params: URLSearchParams, me: Identity
   const importBtn = el('button', { type: 'button', id: 'import-open' }, t('importText'))
   const editorHost = el('div', { className: 'editor-host', id: 'editor' })
   const people = el('ul', { className: 'people', id: 'people' })
+  // Signed in on a statement: a link to its versions and the "who wrote what" colouring.
+  const versionsLink = el('a', { href: '/', id: 'versions-link', hidden: true }, t('versions'))
+  const authorsToggle = el('input', { type: 'checkbox', id: 'show-authors' })
+  const authorsBox = el('div', { className: 'authors', id: 'authors', hidden: true },
+    el('label', { className: 'check', for: 'show-authors' }, authorsToggle, ' ', t('showAuthors')))
+  const authorsLegend = el('div', { id: 'authors-legend', 'aria-live': 'polite', hidden: true })
+  authorsBox.append(authorsLegend)
   const notice = el('p', { className: 'notice', id: 'notice', role: 'alert', hidden: true })
   const main = shell(app, { me: account, current: 'statements' })
   main.className = 'workspace'
   main.append(
-    el('div', { className: 'ws-head' }, title, phase, roBadge, status),
+    el('div', { className: 'ws-head' }, title, phase, roBadge, versionsLink, status),
     el('section', { className: 'paper', 'aria-labelledby': 'doc-title' }, reasonLine, el('div', { className: 'bar' }, toolbar, importBtn), notice, editorHost),
-    el('aside', { 'aria-labelledby': 'people-h' }, el('h2', { id: 'people-h' }, t('whoIsHere')), people))
+    el('aside', { 'aria-labelledby': 'people-h' }, el('h2', { id: 'people-h' }, t('whoIsHere')), people, authorsBox))
 
   const doc = new Y.Doc()
   const persistence = new IndexeddbPersistence('accord:' + docName, doc)
@@ -130,11 +140,18 @@ async function workspace (docName: string, params: URLSearchParams, me: Identity
     document.title = `${d.title} — ${t('appName')}`
     phase.textContent = phaseLabel(d.phase)
     phase.hidden = false
+    versionsLink.href = versionsHref(d.slug)
+    versionsLink.hidden = false
+    authorsBox.hidden = false
     reason = readOnlyReason(account, d)
     readOnly = reason !== null
   }
   applyStatement()
   applyReadOnly()
+  if (info.detail) {
+    const colouring = authorship(editor.view, doc.getXmlFragment(FRAGMENT_NAME), info.detail.slug, authorsLegend)
+    authorsToggle.addEventListener('change', () => { void colouring.setEnabled(authorsToggle.checked) })
+  }
 
   provider.messageHandlers[MESSAGE_SAVED] = (_enc, decoder) => {
     const sv = decoding.readVarUint8Array(decoder)
@@ -207,6 +224,9 @@ async function signedInHome (me: Me): Promise<void> {
   const main = shell(app, { me, current: view.name.startsWith('organization') ? 'organizations' : 'statements' })
   main.setAttribute('aria-busy', 'true')
   if (view.name === 'statement') await statementScreen(main, view.slug)
+  else if (view.name === 'versions') await versionsScreen(main, view.slug)
+  else if (view.name === 'version') await versionScreen(main, view.slug, view.number)
+  else if (view.name === 'diff') await diffScreen(main, view.slug, view.from, view.to, view.layout)
   else if (view.name === 'organizations') await organizationsScreen(main, me)
   else if (view.name === 'organization') await organizationScreen(main, me, view.id)
   else await statementsScreen(main, me)

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from 'vitest'
 import { setLanguage, tf } from './i18n'
 import {
   actingOrganization, fromLocalInput, navItems, parseView, participationLabel, phaseLabel, problemView, readOnlyReason,
-  roleLabel, kindLabel, suggestSlug, toLocalInput, PHASES, ROLES, ORG_KINDS,
+  roleLabel, kindLabel, suggestSlug, toLocalInput, PHASES, ROLES, ORG_KINDS, versionsHref, versionHref, diffHref, canonicalFileName, reasonLabel,
   type Me, type Organization, type StatementDetail, type StatementRights
 } from './model'
 
@@ -23,7 +23,7 @@ const noRights: StatementRights = {
 }
 function statement (over: Partial<StatementDetail> = {}): StatementDetail {
   return {
-    id: 1, slug: 's', title: 'S', phase: 'drafting', phase_deadline: null, document: 'statement.s',
+    id: 1, slug: 's', title: 'S', language: 'es', phase: 'drafting', phase_deadline: null, document: 'statement.s',
     participants: [{ organization_id: 2, convener: false, edit: true, amend: true, sign: true }, { organization_id: 3, convener: false, edit: false, amend: true, sign: true }],
     rights: noRights,
     ...over
@@ -76,6 +76,28 @@ describe('navigation', () => {
     expect(parseView('#/organizations/12')).toEqual({ name: 'organization', id: 12 })
     expect(parseView('#/organizations/x')).toEqual({ name: 'organizations' })
     expect(parseView('#/nothing')).toEqual({ name: 'statements' })
+  })
+  it('parses the versions, version and diff routes, and builds them back', () => {
+    expect(parseView('#/statements/cierre/versions')).toEqual({ name: 'versions', slug: 'cierre' })
+    expect(parseView('#/statements/cierre/versions/3')).toEqual({ name: 'version', slug: 'cierre', number: 3 })
+    expect(parseView('#/statements/cierre/versions/0')).toEqual({ name: 'versions', slug: 'cierre' })
+    expect(parseView('#/statements/cierre/diff?from=1&to=2&layout=side')).toEqual({ name: 'diff', slug: 'cierre', from: 1, to: 2, layout: 'side' })
+    expect(parseView('#/statements/cierre/diff')).toEqual({ name: 'diff', slug: 'cierre', from: null, to: 'draft', layout: 'inline' })
+    expect(parseView('#/statements/cierre/diff?from=x&to=draft&layout=bogus')).toEqual({ name: 'diff', slug: 'cierre', from: null, to: 'draft', layout: 'inline' })
+    expect(parseView('#/statements/cierre?x=1')).toEqual({ name: 'statement', slug: 'cierre' })
+    for (const href of [versionsHref('cierre'), versionHref('cierre', 4), diffHref('cierre', 1, 'draft', 'side'), diffHref('cierre', 2, 5)]) {
+      expect(parseView(href.replace(/^\/#/, '#')).name).not.toBe('statements')
+    }
+    expect(parseView(diffHref('cierre', 2, 5).replace(/^\/#/, '#'))).toEqual({ name: 'diff', slug: 'cierre', from: 2, to: 5, layout: 'inline' })
+    expect(parseView(versionHref('a-b', 4).slice(1))).toEqual({ name: 'version', slug: 'a-b', number: 4 })
+    expect(canonicalFileName('cierre', 2)).toBe('cierre-v2.md')
+  })
+  it('translates why a version was taken', () => {
+    expect(reasonLabel('phase')).toBe('phase change')
+    setLanguage('es')
+    expect(reasonLabel('manual')).toBe('nombrada por la secretaría')
+    expect(reasonLabel('merge')).toBe('enmiendas incorporadas')
+    expect(reasonLabel('other')).toBe('other')
   })
 })
 

@@ -21,12 +21,20 @@ export interface Me {
   csrf_token: string | null
 }
 export interface Participation { organization_id: number, convener: boolean, edit: boolean, amend: boolean, sign: boolean }
-export interface Statement { id: number, slug: string, title: string, phase: Phase, phase_deadline: string | null, document: string }
+export interface Statement { id: number, slug: string, title: string, language: string, phase: Phase, phase_deadline: string | null, document: string }
+/** A statement as GET /statements lists it. */
+export interface StatementSummary extends Statement { participants: Participation[] }
+
+/** Source languages offered when a statement is created (BCP 47 tag, endonym). */
+export const SOURCE_LANGUAGES: Array<[string, string]> = [
+  ['es', 'Español'], ['en', 'English'], ['pt', 'Português'], ['fr', 'Français'], ['de', 'Deutsch'],
+  ['it', 'Italiano'], ['ar', 'العربية'], ['ru', 'Русский'], ['zh', '中文']
+]
 export interface StatementRights {
   'edit-draft': boolean, 'settle-amendment': boolean, 'change-phase': boolean, 'publish-version': boolean,
   'manage-participants': boolean, 'propose-amendment-for': number[], 'support-amendment-for': number[], 'endorse-for': number[]
 }
-export interface StatementDetail extends Statement { participants: Participation[], rights: StatementRights }
+export interface StatementDetail extends StatementSummary { rights: StatementRights }
 export interface Problem { type?: string, title?: string, status?: number, detail?: string, errors?: Array<{ field: string, message: string }> }
 
 export const phaseLabel = (p: string): string => PHASES.includes(p as Phase) ? t(`phase_${p}` as MessageKey) : p
@@ -50,14 +58,53 @@ export function navItems (me: Pick<Me, 'instance_secretariat'>): NavItem[] {
 }
 
 /** Hash routes of the signed-in app on "/" (accordd's SPA fallback covers only a few paths). */
-export type View = { name: 'statements' } | { name: 'statement', slug: string } | { name: 'organizations' } | { name: 'organization', id: number }
+export type DiffLayout = 'inline' | 'side'
+/** A diff's right-hand side: a version number or the live draft. */
+export type DiffSide = number | 'draft'
+export type View = { name: 'statements' } | { name: 'statement', slug: string } | { name: 'organizations' } | { name: 'organization', id: number } |
+  { name: 'versions', slug: string } | { name: 'version', slug: string, number: number } |
+  { name: 'diff', slug: string, from: number | null, to: DiffSide, layout: DiffLayout }
+const POSITIVE = /^[1-9][0-9]*$/
 export function parseView (hash: string): View {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
-  if (parts[0] === 'statements' && parts[1]) return { name: 'statement', slug: parts[1] }
-  if (parts[0] === 'organizations' && parts[1] && /^[1-9][0-9]*$/.test(parts[1])) return { name: 'organization', id: Number(parts[1]) }
+  const [path, query = ''] = hash.replace(/^#\/?/, '').split('?')
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent)
+  if (parts[0] === 'statements' && parts[1]) {
+    const slug = parts[1]
+    if (parts[2] === 'versions' && parts[3] && POSITIVE.test(parts[3])) return { name: 'version', slug, number: Number(parts[3]) }
+    if (parts[2] === 'versions') return { name: 'versions', slug }
+    if (parts[2] === 'diff') {
+      const q = new URLSearchParams(query)
+      const from = q.get('from') ?? ''
+      const to = q.get('to') ?? ''
+      return {
+        name: 'diff', slug, from: POSITIVE.test(from) ? Number(from) : null,
+        to: POSITIVE.test(to) ? Number(to) : 'draft', layout: q.get('layout') === 'side' ? 'side' : 'inline'
+      }
+    }
+    return { name: 'statement', slug }
+  }
+  if (parts[0] === 'organizations' && parts[1] && POSITIVE.test(parts[1])) return { name: 'organization', id: Number(parts[1]) }
   if (parts[0] === 'organizations') return { name: 'organizations' }
   return { name: 'statements' }
 }
+
+/** The hash route of a statement's screens (the inverse of parseView). */
+export const versionsHref = (slug: string): string => `/#/statements/${encodeURIComponent(slug)}/versions`
+export const versionHref = (slug: string, n: number): string => `/#/statements/${encodeURIComponent(slug)}/versions/${n}`
+export function diffHref (slug: string, from: number, to: DiffSide, layout: DiffLayout = 'inline'): string {
+  return `/#/statements/${encodeURIComponent(slug)}/diff?from=${from}&to=${to}&layout=${layout}`
+}
+
+export type VersionReason = 'manual' | 'phase' | 'merge'
+export interface Version { number: number, label: string, reason: VersionReason, phase: Phase, author: { id: number, name: string } | null, created_at: string, sha256: string }
+export interface VersionDetail extends Version { markdown: string, html: string }
+export interface PhaseChange { from: Phase, to: Phase, deadline: string | null, at: string, user_id: number, version: number | null, by?: { id: number, name: string } | null }
+export interface Author { client_id: number, since: string, user: { id: number, name: string }, organization: { id: number, short_name: string, name: string } | null }
+
+export const reasonLabel = (r: string): string => ['manual', 'phase', 'merge'].includes(r) ? t(`reason_${r}` as MessageKey) : r
+
+/** The file name of a version's canonical text download: "<slug>-v<n>.md". */
+export const canonicalFileName = (slug: string, n: number): string => `${slug}-v${n}.md`
 
 /** The organization presence shows for this statement: one the user takes part for, preferring a delegate's edit right. */
 export function actingOrganization (me: Me, participants: Participation[] = []): Organization | undefined {

@@ -5,19 +5,11 @@
 import { el } from './dom'
 import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
-import { field, formAlert, onSubmit, showProblem, confirmButton, copyBox, clearErrors } from './forms'
+import { field, formAlert, onSubmit, showProblem, confirmButton, copyBox, clearErrors, dataTable as table } from './forms'
 import { ORG_KINDS, ROLES, kindLabel, roleLabel, formatDate, type Me, type Organization, type Role } from './model'
 
 interface Member { id: number, user_id: number, organization_id: number, role: Role, display_name: string, email?: string }
 interface Invitation { id: number, kind: string, email: string, display_name: string, expires_at: string, organization_id: number | null, role: Role | null }
-
-/** A table whose cells carry their column name, so that narrow screens show rows as labelled blocks. */
-function table (id: string, caption: string, headers: string[], rows: Array<Array<Node | string>>): HTMLElement {
-  const head = el('tr', {}, ...headers.map(h => el('th', { scope: 'col' }, h)))
-  const body = rows.map(r => el('tr', {}, ...r.map((c, i) => el('td', { 'data-label': headers[i] }, c))))
-  // The caption names the table for screen readers; the heading above already shows it.
-  return el('table', { id, className: 'data' }, el('caption', { className: 'sr-only' }, caption), el('thead', {}, head), el('tbody', {}, ...body))
-}
 
 function orgFields (prefix: string, o?: Organization): HTMLElement[] {
   return [

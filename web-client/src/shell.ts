@@ -46,10 +46,28 @@ export function shell (app: HTMLElement, opts: ShellOptions = {}): HTMLElement {
   tools.append(languageSelect(!!me))
   if (me) {
     const out = el('button', { type: 'button', id: 'signout' }, t('signOut'))
-    out.addEventListener('click', async () => { await api('DELETE', '/session'); setCsrf(null); location.assign('/') })
+    out.addEventListener('click', async () => {
+      await api('DELETE', '/session')
+      setCsrf(null)
+      // Drafts kept for offline use belong to this account: on a shared computer the next
+      // person must neither read them nor send them (the server refuses edits made under
+      // another account's client id).
+      await forgetLocalDrafts()
+      location.assign('/')
+    })
     tools.append(out)
   }
   bar.push(tools)
   app.replaceChildren(skip, el('header', { className: 'top' }, ...bar), main)
   return main
+}
+
+/** Deletes every IndexedDB database the workspace made (y-indexeddb, "accord:<document>"). */
+export async function forgetLocalDrafts (): Promise<void> {
+  if (!('databases' in indexedDB)) return
+  const names = (await indexedDB.databases()).map(d => d.name ?? '').filter(n => n.startsWith('accord:'))
+  await Promise.all(names.map(name => new Promise<void>(resolve => {
+    const req = indexedDB.deleteDatabase(name)
+    req.onsuccess = req.onerror = req.onblocked = () => resolve()
+  })))
 }

@@ -6,8 +6,8 @@ import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
 import { field, formAlert, onSubmit, showProblem, showMessage, confirmButton, clearErrors } from './forms'
 import {
-  PHASES, PARTICIPATION_FLAGS, flagLabel, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
-  type Me, type Organization, type Participation, type Statement, type StatementDetail
+  PHASES, PARTICIPATION_FLAGS, SOURCE_LANGUAGES, flagLabel, versionsHref, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
+  type Me, type Organization, type Participation, type Statement, type StatementDetail, type StatementSummary
 } from './model'
 
 async function organizationsById (): Promise<Map<number, Organization>> {
@@ -27,7 +27,7 @@ function deadlineText (s: Statement): string {
   return s.phase_deadline ? tf('deadlineOn', { date: formatDate(s.phase_deadline, currentLanguage()) }) : t('noDeadline')
 }
 
-function participantList (s: StatementDetail, orgs: Map<number, Organization>): HTMLElement {
+function participantList (s: StatementSummary, orgs: Map<number, Organization>): HTMLElement {
   if (!s.participants.length) return el('p', { className: 'hint' }, t('noParticipants'))
   return el('ul', { className: 'participants' }, ...s.participants.map(p => el('li', {},
     el('abbr', { title: orgs.get(p.organization_id)?.name ?? '' }, orgName(orgs, p.organization_id)), ` — ${participationLabel(p)}`)))
@@ -39,18 +39,23 @@ export async function statementsScreen (main: HTMLElement, me: Me): Promise<void
   main.append(list)
   if (me.instance_secretariat) main.append(newStatementForm())
   const [statements, orgs] = await Promise.all([api('GET', '/statements'), organizationsById()])
-  const items: Statement[] = statements.body?.items ?? []
-  // The list has no participants; each statement's detail does (and says what one may do).
-  const details = await Promise.all(items.map(s => api('GET', `/statements/${encodeURIComponent(s.slug)}`)))
+  const items: StatementSummary[] = statements.body?.items ?? []
+  // What one may do is in each statement's detail; only secretariat members can manage, so
+  // only they fetch it.
+  const manages = me.memberships.some(m => m.role === 'secretariat')
+  const details = manages ? await Promise.all(items.map(s => api('GET', `/statements/${encodeURIComponent(s.slug)}`))) : []
   for (const [i, s] of items.entries()) {
-    const d: StatementDetail | null = details[i].status === 200 ? details[i].body : null
+    const d: StatementDetail | null = details[i]?.status === 200 ? details[i].body : null
     const head = el('h2', {}, el('a', { href: `/d/${encodeURIComponent(s.document)}`, className: 'open-draft' }, s.title))
     const meta = el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)))
     const li = el('li', { className: 'statement', 'data-slug': s.slug }, head, meta)
-    if (d) li.append(el('h3', { className: 'sub' }, t('participants')), participantList(d, orgs))
+    li.append(el('h3', { className: 'sub' }, t('participants')), participantList(s, orgs))
+    const links = el('p', { className: 'row-links' },
+      el('a', { href: versionsHref(s.slug), className: 'versions', 'aria-label': `${t('versions')}: ${s.title}` }, t('versions')))
     if (d && (d.rights['change-phase'] || d.rights['manage-participants'])) {
-      li.append(el('p', {}, el('a', { href: `/#/statements/${encodeURIComponent(s.slug)}`, className: 'manage', 'aria-label': `${t('manage')}: ${s.title}` }, t('manage'))))
+      links.append(el('a', { href: `/#/statements/${encodeURIComponent(s.slug)}`, className: 'manage', 'aria-label': `${t('manage')}: ${s.title}` }, t('manage')))
     }
+    li.append(links)
     list.append(li)
   }
   if (!items.length) list.append(el('li', {}, t('noStatements')))
@@ -63,6 +68,7 @@ function newStatementForm (): HTMLElement {
     el('h2', { id: 'statement-new-h' }, t('newStatement')), alert,
     field('statement-new', { name: 'title', label: t('title'), required: true, maxLength: 300 }),
     field('statement-new', { name: 'slug', label: t('slug'), required: true, hint: t('slugHint'), maxLength: 64 }),
+    field('statement-new', { name: 'language', label: t('sourceLanguage'), required: true, hint: t('sourceLanguageHint'), options: SOURCE_LANGUAGES, value: SOURCE_LANGUAGES.some(([tag]) => tag === currentLanguage()) ? currentLanguage() : 'en' }),
     el('button', { type: 'submit' }, t('create')))
   const title = form.querySelector<HTMLInputElement>('[name=title]')!
   const slug = form.querySelector<HTMLInputElement>('[name=slug]')!
@@ -71,7 +77,7 @@ function newStatementForm (): HTMLElement {
   slug.addEventListener('input', () => { slugEdited = true })
   title.addEventListener('input', () => { if (!slugEdited) slug.value = suggestSlug(title.value) })
   onSubmit(form, async data => {
-    const r = await api('POST', '/statements', { slug: String(data.get('slug')), title: String(data.get('title')) })
+    const r = await api('POST', '/statements', { slug: String(data.get('slug')), title: String(data.get('title')), language: String(data.get('language')) })
     if (r.status !== 201) { showProblem(form, alert, r); return }
     location.assign(`/#/statements/${encodeURIComponent(r.body.slug)}`)
   })
@@ -91,7 +97,8 @@ export async function statementScreen (main: HTMLElement, slug: string): Promise
   main.append(el('p', {}, el('a', { href: '/#/' }, `← ${t('statements')}`)),
     el('h1', {}, s.title),
     el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)), ' · ',
-      el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft'))),
+      el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft')), ' · ',
+      el('a', { href: versionsHref(s.slug), id: 'versions-link' }, t('versions'))),
     status)
   // After a change the screen is drawn again from the server's answer; focus goes to the
   // status line that says what happened.

@@ -1,6 +1,7 @@
 // A stand-in for accordd, for developing and testing the client before/without the C++ server:
 // serves dist/ with SPA fallback, and speaks y-websocket at /ws/<name>?token=T[&ext=saved].
-// Tokens starting with "ro" are read-only (writes answered with auth permission-denied).
+// Without a token, the cookie standin_session=… lets a signed-in page in (its API is mocked by
+// the test). Tokens starting with "ro" are read-only (writes answered with auth permission-denied).
 // With ext=saved, sends [100][stateVector] SAVE_DELAY_MS after each applied update ("stored").
 // Usage: node tests/standin-server.mjs [port]   (prints {"msg":"listening","url":...} on stderr)
 import http from 'node:http'
@@ -68,7 +69,9 @@ export function startStandin (port = 0) {
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url, 'http://x')
     const m = url.pathname.match(/^\/ws\/(.+)$/)
-    const token = url.searchParams.get('token')
+    // A token, or (for signed-in screens whose API a test answers itself) the cookie
+    // standin_session, which writes like a token.
+    const token = url.searchParams.get('token') ?? (/(^|;\s*)standin_session=/.test(req.headers.cookie ?? '') ? 'session' : null)
     if (!m || !token) { socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n'); return }
     wss.handleUpgrade(req, socket, head, ws => {
       ws.binaryType = 'arraybuffer'
@@ -123,7 +126,8 @@ export function startStandin (port = 0) {
   })
   return new Promise(resolve => server.listen(port, '127.0.0.1', () => {
     const url = `http://127.0.0.1:${server.address().port}`
-    resolve({ url, stop: () => new Promise(r => { wss.clients.forEach(ws => ws.terminate()); server.close(r) }) })
+    // Awareness keeps an interval running: destroy it, or the process never exits.
+    resolve({ url, stop: () => new Promise(r => { wss.clients.forEach(ws => ws.terminate()); for (const rm of rooms.values()) rm.awareness.destroy(); server.close(r) }) })
   }))
 }
 
