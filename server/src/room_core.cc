@@ -1,5 +1,6 @@
 #include "room_core.h"
 
+#include "accord/crdt/snapshot.h"
 #include "accord/crdt/updates.h"
 
 #include <ctime>
@@ -140,6 +141,11 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
   const PeerInfo& info = peer->info();
   const bool lapsed = info.write_until != 0 && std::time(nullptr) >= info.write_until;
   if (info.read_only || lapsed) {
+    // A client answering our step 1 sends its whole delete set even when it has nothing new
+    // (a reader reloading a draft with deletions, say): only an update that would change the
+    // document is a write to refuse.
+    auto contained = crdt::SnapshotContainsUpdate(crdt::TakeSnapshot(*doc_), update);
+    if (contained.ok() && *contained) return;
     metrics_.rejections_read_only.fetch_add(1, std::memory_order_relaxed);
     std::string reason = lapsed                          ? "the deadline of this phase has passed"
                          : info.read_only_reason.empty() ? "read-only"

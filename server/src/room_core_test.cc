@@ -199,6 +199,33 @@ TEST_F(RoomCoreTest, ServerUpdatesReachEveryPeerAndAreDoneOnlyWhenStored) {
   EXPECT_EQ(room_.doc().GetText("t")->ToString(), "merged");
 }
 
+TEST_F(RoomCoreTest, AReadOnlyPeersSyncReplyWithNothingNewIsNoWrite) {
+  // The document has a deletion, so every client's step 2 carries a delete set.
+  crdt::Doc writer;
+  writer.set_client_id(5);
+  ASSERT_TRUE(writer.GetText("t")->Insert(0, "peace and bread").ok());
+  ASSERT_TRUE(writer.GetText("t")->Delete(5, 4).ok());
+  auto w = std::make_shared<RecordingPeer>(1);
+  room_.Join(w);
+  room_.Receive(w, Bytes(proto::EncodeSyncUpdate(*writer.EncodeStateAsUpdate())));
+  crdt::Doc reader;
+  ASSERT_TRUE(reader.ApplyUpdate(*writer.EncodeStateAsUpdate()).ok());
+  auto ro = std::make_shared<RecordingPeer>(2, true);
+  room_.Join(ro);
+  // Its answer to the server's step 1: nothing the server lacks, but the delete set.
+  room_.Receive(
+      ro,
+      Bytes(proto::EncodeSyncStep2(*reader.EncodeStateAsUpdate(room_.doc().EncodeStateVector()))));
+  for (const auto& m : ro->Decoded()) {
+    EXPECT_NE(m.kind, proto::Message::Kind::kPermissionDenied) << "no spurious denial";
+  }
+  // A real change is still refused.
+  ASSERT_TRUE(reader.GetText("t")->Insert(0, "X").ok());
+  room_.Receive(ro, Bytes(proto::EncodeSyncUpdate(*reader.EncodeStateAsUpdate())));
+  EXPECT_EQ(ro->Decoded().back().kind, proto::Message::Kind::kPermissionDenied);
+  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "peace bread");
+}
+
 TEST_F(RoomCoreTest, ReadOnlyPeerUpdatesAreDeniedNeverAppliedOrStored) {
   auto ro = std::make_shared<RecordingPeer>(1, true);
   room_.Join(ro);
