@@ -49,20 +49,7 @@ class ApiAmendmentsTest : public ApiTest {
   }
 
   void SetDraft(const std::vector<std::string>& paragraphs) {
-    auto fragment = crdt::GetXmlFragment(doc_, drafting::kFragmentName);
-    ASSERT_TRUE(fragment.ok());
-    if (fragment->Length() > 0) ASSERT_TRUE(fragment->Delete(0, fragment->Length()).ok());
-    for (size_t i = 0; i < paragraphs.size(); ++i) {
-      auto p = fragment->InsertElement(i, "paragraph");
-      ASSERT_TRUE(p.ok());
-      auto text = p->InsertText(0);
-      ASSERT_TRUE(text.ok());
-      ASSERT_TRUE(text->Insert(0, paragraphs[i]).ok());
-    }
-    auto update = doc_.EncodeStateAsUpdate();
-    ASSERT_TRUE(update.ok());
-    PendingUpdate pending{"statement.g20", *update};
-    ASSERT_TRUE(document_store_->AppendBatch(std::span(&pending, 1)).ok());
+    StoreParagraphs("statement.g20", paragraphs);
   }
 
   // The draft with text, frozen as version 1 by the move to the amendments phase.
@@ -103,7 +90,6 @@ class ApiAmendmentsTest : public ApiTest {
   }
   size_t Count() { return drafting_->ListAmendments(g20_.id)->size(); }
 
-  crdt::Doc doc_;
   auth::StatementRef g20_;
   auth::Organization cut_, mst_, other_;
   Browser sec_b_, ana_, obs_, bea_, out_;

@@ -19,6 +19,8 @@
 #include "accord/auth/password.h"
 #include "accord/auth/secret.h"
 #include "accord/auth/web_security.h"
+#include "accord/crdt/doc.h"
+#include "accord/crdt/xml.h"
 #include "account_admin.h"
 #include "api.h"
 #include "api_service.h"
@@ -219,7 +221,30 @@ class ApiTest : public ::testing::Test {
   };
 
   std::filesystem::path dir_;
+  // Sets the paragraphs of `document` (an editor's document shaped as y-prosemirror writes it,
+  // kept in draft_ so that each call edits the same Yjs document) and stores the change as the
+  // server would: an update appended to the document store.
+  void StoreParagraphs(const std::string& document, const std::vector<std::string>& paragraphs) {
+    auto fragment = crdt::GetXmlFragment(draft_, "prosemirror");
+    ASSERT_TRUE(fragment.ok());
+    if (fragment->Length() > 0) {
+      ASSERT_TRUE(fragment->Delete(0, fragment->Length()).ok());
+    }
+    for (size_t i = 0; i < paragraphs.size(); ++i) {
+      auto p = fragment->InsertElement(i, "paragraph");
+      ASSERT_TRUE(p.ok());
+      auto text = p->InsertText(0);
+      ASSERT_TRUE(text.ok());
+      ASSERT_TRUE(text->Insert(0, paragraphs[i]).ok());
+    }
+    auto update = draft_.EncodeStateAsUpdate();
+    ASSERT_TRUE(update.ok());
+    PendingUpdate pending{document, *update};
+    ASSERT_TRUE(document_store_->AppendBatch(std::span(&pending, 1)).ok());
+  }
+
   std::unique_ptr<SqliteAccountStore> store_;
+  crdt::Doc draft_;  // the Yjs document StoreParagraphs edits
   std::unique_ptr<DraftingStore> drafting_;
   std::unique_ptr<DocumentStore> document_store_;  // the drafts (no rooms in these tests)
   std::unique_ptr<DocumentService> document_service_;

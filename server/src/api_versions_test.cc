@@ -41,22 +41,7 @@ class ApiVersionsTest : public ApiTest {
   // Sets the draft's paragraphs (replacing what the fragment held) and stores the change as
   // the server would: an update appended to the document.
   void SetDraft(const std::vector<std::string>& paragraphs) {
-    auto fragment = crdt::GetXmlFragment(doc_, drafting::kFragmentName);
-    ASSERT_TRUE(fragment.ok());
-    if (fragment->Length() > 0) {
-      ASSERT_TRUE(fragment->Delete(0, fragment->Length()).ok());
-    }
-    for (size_t i = 0; i < paragraphs.size(); ++i) {
-      auto p = fragment->InsertElement(i, "paragraph");
-      ASSERT_TRUE(p.ok());
-      auto text = p->InsertText(0);
-      ASSERT_TRUE(text.ok());
-      ASSERT_TRUE(text->Insert(0, paragraphs[i]).ok());
-    }
-    auto update = doc_.EncodeStateAsUpdate();
-    ASSERT_TRUE(update.ok());
-    PendingUpdate pending{"statement.g20", *update};
-    ASSERT_TRUE(document_store_->AppendBatch(std::span(&pending, 1)).ok());
+    StoreParagraphs("statement.g20", paragraphs);
   }
 
   HttpResponse Get(const Browser& b, const std::string& path) { return Call(As(b, "GET", path)); }
@@ -64,7 +49,6 @@ class ApiVersionsTest : public ApiTest {
     return Call(As(b, "POST", path, body));
   }
 
-  crdt::Doc doc_;
   auth::Organization cut_, other_;
   Browser secretariat_, delegate_;
 };

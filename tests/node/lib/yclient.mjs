@@ -184,3 +184,17 @@ export function upgradeStatus (server, pathAndQuery, headers = {}) {
     ws.on('error', () => resolve(-1))
   })
 }
+
+// Replaces the paragraphs of the editor's document (the Y.XmlFragment "prosemirror") with
+// `paragraphs`, shaped as y-prosemirror writes them, in one transaction.
+export function setParagraphs (doc, paragraphs) {
+  const fragment = doc.getXmlFragment('prosemirror')
+  doc.transact(() => {
+    fragment.delete(0, fragment.length)
+    fragment.insert(0, paragraphs.map(text => {
+      const p = new Y.XmlElement('paragraph')
+      p.insert(0, [new Y.XmlText(text)])
+      return p
+    }))
+  })
+}

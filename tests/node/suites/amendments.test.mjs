@@ -10,19 +10,8 @@ import assert from 'node:assert/strict'
 import * as Y from 'yjs'
 import { startAccordd } from '../lib/accordd.mjs'
 import { Agent, OPS, bootstrapInstance, addMember, expectStatus, accord } from '../lib/openapi.mjs'
-import { provider, waitFor, exportDoc, docFromUpdate, rawClient, syncUpdate, upgradeStatus, MSG_AUTH } from '../lib/yclient.mjs'
+import { provider, waitFor, exportDoc, docFromUpdate, rawClient, syncUpdate, upgradeStatus, setParagraphs, MSG_AUTH } from '../lib/yclient.mjs'
 
-function setParagraphs (doc, paragraphs) {
-  const fragment = doc.getXmlFragment('prosemirror')
-  doc.transact(() => {
-    fragment.delete(0, fragment.length)
-    fragment.insert(0, paragraphs.map(text => {
-      const p = new Y.XmlElement('paragraph')
-      p.insert(0, [new Y.XmlText(text)])
-      return p
-    }))
-  })
-}
 // Appends text to the first paragraph, as typing there would.
 function typeInFirstParagraph (doc, text) {
   const first = doc.getXmlFragment('prosemirror').get(0).get(0)

@@ -9,22 +9,10 @@ import { createHash } from 'node:crypto'
 import * as Y from 'yjs'
 import { startAccordd } from '../lib/accordd.mjs'
 import { Agent, OPS, bootstrapInstance, addMember, expectStatus, accord } from '../lib/openapi.mjs'
-import { provider, waitFor } from '../lib/yclient.mjs'
+import { provider, waitFor, setParagraphs } from '../lib/yclient.mjs'
 
 const sha256 = text => createHash('sha256').update(text, 'utf8').digest('hex')
 
-// Replaces the draft's paragraphs, as a y-prosemirror editor would write them.
-function setParagraphs (doc, paragraphs) {
-  const fragment = doc.getXmlFragment('prosemirror')
-  doc.transact(() => {
-    fragment.delete(0, fragment.length)
-    fragment.insert(0, paragraphs.map(text => {
-      const p = new Y.XmlElement('paragraph')
-      p.insert(0, [new Y.XmlText(text)])
-      return p
-    }))
-  })
-}
 
 test('versions: named and phase versions keep the text, hash and state; diffs; the phase record', async (t) => {
   const server = await startAccordd()
