@@ -111,18 +111,8 @@ std::optional<LoadedStatement> LoadStatementFor(ApiContext& ctx, const ApiReques
 
 namespace {
 
-using Loaded = LoadedStatement;
-
-std::optional<Loaded> Load(ApiContext& ctx, const ApiRequest& req, HttpResponse* problem) {
-  return LoadStatement(ctx, req, problem);
-}
-
-std::optional<Loaded> LoadFor(ApiContext& ctx, const ApiRequest& req, const ApiCaller& caller,
-                              auth::Action action, HttpResponse* problem) {
-  return LoadStatementFor(ctx, req, caller, action, problem);
-}
-
-json::object StatementView(ApiContext& ctx, const ApiCaller& caller, const Loaded& loaded) {
+json::object StatementView(ApiContext& ctx, const ApiCaller& caller,
+                           const LoadedStatement& loaded) {
   json::object out = ToJson(loaded.statement);
   json::array participants;
   for (const auto& p : loaded.participants) participants.push_back(ToJson(p));
@@ -159,7 +149,7 @@ HttpResponse ListStatements(ApiContext& ctx, const ApiRequest&, const ApiCaller*
   for (auto& s : *statements) {
     auto participants = ctx.store->ListParticipants(s.id);
     if (!participants.ok()) return StoreProblem(participants.status());
-    Loaded loaded{s, std::move(*participants)};
+    LoadedStatement loaded{s, std::move(*participants)};
     if (auth::Authorize(caller->principal, auth::Action::kReadStatement, TargetOf(ctx, loaded))) {
       json::object item = ToJson(s);
       json::array participants;
@@ -198,14 +188,14 @@ HttpResponse CreateStatement(ApiContext& ctx, const ApiRequest& req, const ApiCa
 
 HttpResponse GetStatement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
   HttpResponse problem;
-  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kReadStatement, &problem);
+  auto loaded = LoadStatementFor(ctx, req, *caller, auth::Action::kReadStatement, &problem);
   if (!loaded) return problem;
   return JsonResponse(200, json::serialize(StatementView(ctx, *caller, *loaded)));
 }
 
 HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
   HttpResponse problem;
-  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kChangePhase, &problem);
+  auto loaded = LoadStatementFor(ctx, req, *caller, auth::Action::kChangePhase, &problem);
   if (!loaded) return problem;
   JsonBody body;
   if (!body.Parse(req, {"phase", "phase_deadline"}, &problem)) return problem;
@@ -259,7 +249,7 @@ HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCal
   }
   auto recorded = ctx.drafting->RecordPhaseChange(change, version ? &*version : nullptr);
   if (!recorded.ok()) return StoreProblem(recorded.status());
-  auto reloaded = Load(ctx, req, &problem);
+  auto reloaded = LoadStatement(ctx, req, &problem);
   if (!reloaded) return problem;
   json::object view = StatementView(ctx, *caller, *reloaded);
   view["phase_change"] = ToJson(*recorded);
@@ -268,7 +258,7 @@ HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCal
 
 HttpResponse PutParticipant(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
   HttpResponse problem;
-  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kManageParticipants, &problem);
+  auto loaded = LoadStatementFor(ctx, req, *caller, auth::Action::kManageParticipants, &problem);
   if (!loaded) return problem;
   auto org_id = IdParam(req, "org_id");
   if (!org_id) return NotFoundProblem("organization");
@@ -295,7 +285,7 @@ HttpResponse PutParticipant(ApiContext& ctx, const ApiRequest& req, const ApiCal
 
 HttpResponse DeleteParticipant(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
   HttpResponse problem;
-  auto loaded = LoadFor(ctx, req, *caller, auth::Action::kManageParticipants, &problem);
+  auto loaded = LoadStatementFor(ctx, req, *caller, auth::Action::kManageParticipants, &problem);
   if (!loaded) return problem;
   auto org_id = IdParam(req, "org_id");
   if (!org_id) return NotFoundProblem("participant");

@@ -176,18 +176,29 @@ void RoomCore::ApplyClientUpdate(const std::shared_ptr<Peer>& peer,
   full_state_step2_.reset();
   if (produced_.empty()) return;  // nothing new (a duplicate), or parked until its dependencies
   metrics_.updates_in.fetch_add(1, std::memory_order_relaxed);
+  RelayAndPersist(peer->info().id, std::move(new_authors), nullptr);
+}
+
+void RoomCore::RelayAndPersist(uint64_t sender, std::vector<ClientAuthor> new_authors,
+                               std::function<void(Status)> done) {
   std::vector<uint8_t> effective = std::move(produced_);
   produced_.clear();
   size_estimate_ += effective.size();
   // Relay at once; "saved" follows the commit.
-  Broadcast(Shared(proto::EncodeSyncUpdate(effective)), peer->info().id);
-
+  Broadcast(Shared(proto::EncodeSyncUpdate(effective)), sender);
+  // Only client ids without an author get one (a client id's first author stays).
+  std::vector<ClientAuthor> recorded;
+  for (const ClientAuthor& a : new_authors) {
+    if (a.user_id > 0 && authors_.emplace(a.client_id, a.user_id).second) recorded.push_back(a);
+  }
   const uint64_t ticket = next_ticket_++;
   open_tickets_[ticket] = Ticket{doc_->EncodeStateVector(), false};
   ++in_flight_;
-  for (const ClientAuthor& a : new_authors) authors_.emplace(a.client_id, a.user_id);
-  persister_.Persist(std::move(effective), std::move(new_authors),
-                     [this, ticket](Status st) { OnPersisted(ticket, std::move(st)); });
+  persister_.Persist(std::move(effective), std::move(recorded),
+                     [this, ticket, done = std::move(done)](Status st) {
+                       OnPersisted(ticket, st);
+                       if (done) done(std::move(st));
+                     });
 }
 
 void RoomCore::ApplyServerUpdate(std::span<const uint8_t> update,
@@ -212,23 +223,7 @@ void RoomCore::ApplyServerUpdate(std::span<const uint8_t> update,
     done(Status::Ok());
     return;
   }
-  std::vector<uint8_t> effective = std::move(produced_);
-  produced_.clear();
-  size_estimate_ += effective.size();
-  Broadcast(Shared(proto::EncodeSyncUpdate(effective)), 0);
-  // Only client ids without an author get one (a client id's first author stays).
-  std::vector<ClientAuthor> recorded;
-  for (const ClientAuthor& a : new_authors) {
-    if (a.user_id > 0 && authors_.emplace(a.client_id, a.user_id).second) recorded.push_back(a);
-  }
-  const uint64_t ticket = next_ticket_++;
-  open_tickets_[ticket] = Ticket{doc_->EncodeStateVector(), false};
-  ++in_flight_;
-  persister_.Persist(std::move(effective), std::move(recorded),
-                     [this, ticket, done = std::move(done)](Status st) {
-                       OnPersisted(ticket, st);
-                       done(std::move(st));
-                     });
+  RelayAndPersist(0, std::move(new_authors), std::move(done));  // 0: every peer hears it
 }
 
 void RoomCore::SeedAuthors(const std::vector<ClientAuthor>& authors) {
@@ -239,11 +234,15 @@ Status RoomCore::CheckAuthorship(std::span<const uint8_t> update, int64_t user,
                                  std::vector<ClientAuthor>* new_authors) const {
   auto meta = crdt::ParseUpdateMeta(update);
   if (!meta.ok()) return Status::Ok();
-  const crdt::StateVector known = doc_->GetStateVector();
+  // The document's state vector is needed only for client ids that are not already this
+  // user's (a delegate typing under their own id, the usual case, needs none).
+  std::optional<crdt::StateVector> known;
   for (const auto& [client, end] : meta->to) {
-    auto k = known.find(client);
-    if (k != known.end() && k->second >= end) continue;  // nothing new from this client
     auto a = authors_.find(client);
+    if (a != authors_.end() && a->second == user) continue;
+    if (!known) known = doc_->GetStateVector();
+    auto k = known->find(client);
+    if (k != known->end() && k->second >= end) continue;  // nothing new from this client
     if (a == authors_.end()) {
       new_authors->push_back(ClientAuthor{client, user, 0});
     } else if (a->second != user) {

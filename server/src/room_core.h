@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -88,6 +89,11 @@ class RoomCore {
   void OnPersisted(uint64_t ticket, Status status);
   void HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& message);
   void ApplyClientUpdate(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update);
+  // Relays produced_ (the update just applied) to every peer but `sender` (0: none), records
+  // the authors of client ids that have none, and hands it to the Persister; `done` (may be
+  // empty) follows the outcome.
+  void RelayAndPersist(uint64_t sender, std::vector<ClientAuthor> new_authors,
+                       std::function<void(Status)> done);
   // The client ids whose new structs `update` brings, or an error naming one that belongs to
   // another user than `user`. OK with nothing for an update that does not parse (ApplyUpdate
   // then says why).

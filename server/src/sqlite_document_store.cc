@@ -13,23 +13,19 @@
 
 #include "database.h"
 #include "document_store.h"
+#include "sqlite_query.h"
 
 namespace accord::server {
 namespace {
+
+using sqlite::ColumnBlob;
+using sqlite::ColumnText;
+using sqlite::SqliteStatus;
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// The Status for a failed SQLite call: Corruption when SQLite says the file is damaged,
-// otherwise IOError.
-Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
-  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
-  int primary = rc & 0xff;
-  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corruption(msg);
-  return Status::IOError(msg);
 }
 
 // A statement prepared once and reused; Use() hands it out reset and unbound again afterwards.
@@ -80,19 +76,6 @@ void BindBlob(sqlite3_stmt* st, int i, std::span<const uint8_t> bytes) {
   } else {
     sqlite3_bind_blob64(st, i, bytes.data(), bytes.size(), SQLITE_STATIC);
   }
-}
-
-std::vector<uint8_t> ColumnBlob(sqlite3_stmt* st, int i) {
-  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(st, i));
-  int n = sqlite3_column_bytes(st, i);
-  if (p == nullptr || n <= 0) return {};
-  return std::vector<uint8_t>(p, p + n);
-}
-
-std::string ColumnText(sqlite3_stmt* st, int i) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-  int n = sqlite3_column_bytes(st, i);
-  return p ? std::string(p, static_cast<size_t>(n)) : std::string();
 }
 
 // One connection with its statements and its mutex.
