@@ -123,7 +123,8 @@ json::object StatementView(ApiContext& ctx, const ApiCaller& caller,
   auth::Target target = TargetOf(ctx, loaded);
   for (auth::Action a :
        {auth::Action::kEditDraft, auth::Action::kSettleAmendment, auth::Action::kChangePhase,
-        auth::Action::kPublishVersion, auth::Action::kManageParticipants}) {
+        auth::Action::kPublishVersion, auth::Action::kManageParticipants, auth::Action::kComment,
+        auth::Action::kResolveComment}) {
     rights[auth::ActionName(a)] = static_cast<bool>(auth::Authorize(caller.principal, a, target));
   }
   for (auth::Action a :

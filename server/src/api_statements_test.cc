@@ -190,6 +190,8 @@ TEST_F(ApiStatementsTest, DelegateInDraftingMayEditTheDraft) {
   EXPECT_FALSE(rights.at("change-phase").as_bool());
   EXPECT_FALSE(rights.at("manage-participants").as_bool());
   EXPECT_FALSE(rights.at("settle-amendment").as_bool());
+  EXPECT_TRUE(rights.at("comment").as_bool());
+  EXPECT_FALSE(rights.at("resolve-comment").as_bool());
   EXPECT_TRUE(rights.at("propose-amendment-for").as_array().empty());  // not the phase
 }
 
@@ -200,6 +202,7 @@ TEST_F(ApiStatementsTest, ObserverMayReadButNotEdit) {
   auto rights = Json(res).at("rights");
   EXPECT_FALSE(rights.at("edit-draft").as_bool());
   EXPECT_FALSE(rights.at("change-phase").as_bool());
+  EXPECT_FALSE(rights.at("comment").as_bool());  // observers read the discussion only
 }
 
 TEST_F(ApiStatementsTest, ConvenerSecretariatRunsTheProcess) {
@@ -209,6 +212,8 @@ TEST_F(ApiStatementsTest, ConvenerSecretariatRunsTheProcess) {
   EXPECT_TRUE(rights.at("change-phase").as_bool());
   EXPECT_TRUE(rights.at("manage-participants").as_bool());
   EXPECT_TRUE(rights.at("publish-version").as_bool());
+  EXPECT_TRUE(rights.at("comment").as_bool());
+  EXPECT_TRUE(rights.at("resolve-comment").as_bool());
 }
 
 TEST_F(ApiStatementsTest, AmendmentRightsNameTheOrganizationToActFor) {

@@ -239,6 +239,8 @@ test('walkthrough: the secretariat sets everything up, a delegate edits over Web
         'change-phase': false,
         'publish-version': false,
         'manage-participants': false,
+        comment: true,
+        'resolve-comment': false,
         'propose-amendment-for': [],
         'support-amendment-for': [],
         'endorse-for': []
