@@ -12,6 +12,7 @@ import {
   canonicalFileName, diffHref, formatDate, phaseLabel, reasonLabel, versionHref, versionsHref,
   type DiffSide, type PhaseChange, type StatementDetail, type Version, type VersionDetail
 } from './model'
+import { amendmentsHref } from './amendments-model'
 
 const enc = encodeURIComponent
 const when = (iso: string): string => formatDate(iso, currentLanguage())
@@ -48,7 +49,8 @@ export async function versionsScreen (main: HTMLElement, slug: string): Promise<
   const status = el('p', { role: 'status', 'aria-live': 'polite', id: 'versions-status', className: 'hint', tabIndex: -1 })
   main.append(back('/#/', t('statements')), el('h1', {}, s.title),
     el('p', { className: 'meta' }, el('span', { className: `badge phase phase-${s.phase}` }, phaseLabel(s.phase)), ' ',
-      el('a', { href: `/d/${enc(s.document)}`, id: 'open-draft' }, t('openDraft'))),
+      el('a', { href: `/d/${enc(s.document)}`, id: 'open-draft' }, t('openDraft')), ' ',
+      el('a', { href: amendmentsHref(slug), id: 'amendments-link' }, t('amendments'))),
     status)
   if (vr.status !== 200) { problem(main, vr); return }
   const versions: Version[] = vr.body.items ?? []
