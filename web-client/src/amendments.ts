@@ -289,6 +289,8 @@ function settleForm (path: string, a: AmendmentDetail, all: Amendment[], settle:
   const sync = () => {
     const to = chosen()
     by.hidden = to !== 'obsolete'
+    // A hidden required control would block the other decisions' submission.
+    by.querySelector('select')!.required = to === 'obsolete'
     const needs = SETTLE_MOVES.find(m => m.to === to)?.reason ?? false
     const area = reason.querySelector('textarea')!
     area.required = needs
