@@ -37,6 +37,10 @@ const seen = locator => locator.evaluate(e => { const c = e.cloneNode(true); c.q
 const texts = (page, sel) => page.locator(sel).evaluateAll(es => es.map(e => { const c = e.cloneNode(true); c.querySelectorAll('.sr-only').forEach(x => x.remove()); return c.textContent }))
 async function noHorizontalScroll (page, what) {
   const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
+  if (scroll > width) {
+    // Name the elements that stick out, to find the culprit from the log.
+    console.error(await page.evaluate(w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w).map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 15).join('\n'), width))
+  }
   assert.ok(scroll <= width, `${what}: no horizontal scroll at ${width}px (content is ${scroll}px wide)`)
 }
 const statusSays = (page, re) => page.waitForFunction(src => new RegExp(src).test(document.querySelector('#am-status')?.textContent ?? ''), re.source)
