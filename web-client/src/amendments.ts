@@ -91,7 +91,7 @@ export async function amendmentsScreen (main: HTMLElement, me: Me, slug: string,
   if (s.rights['settle-amendment'] && s.phase === 'consolidation') links.append(el('a', { href: mergeHref(slug), id: 'merge-link' }, t('amMergeTitle')))
   main.append(el('p', { className: 'crumb' }, el('a', { href: '/#/' }, `← ${t('statements')}`)),
     el('h1', {}, `${t('amendments')}: ${s.title}`),
-    el('p', { className: 'meta' }, el('span', { className: `badge phase phase-${s.phase}` }, phaseLabel(s.phase))), links)
+    el('p', { className: 'meta' }, `${t('phase')}: `, el('span', { className: `badge phase phase-${s.phase}` }, phaseLabel(s.phase))), links)
   if (lr.status !== 200) { problem(main, lr); return }
   const all: Amendment[] = lr.body.items ?? []
   const settings: AmendmentSettings = sr.status === 200 ? sr.body : { support_threshold: 0, support_deadline: null }

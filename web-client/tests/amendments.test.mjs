@@ -45,6 +45,167 @@ async function noHorizontalScroll (page, what) {
 }
 const statusSays = (page, re) => page.waitForFunction(src => new RegExp(src).test(document.querySelector('#am-status')?.textContent ?? ''), re.source)
 
+// ---------------------------------------------------------------------------------------------
+// The list's grouping and flags and the merge view's collisions, against fixed API answers on
+// the stand-in (tests/standin-server.mjs): what the real flow below cannot reach with one
+// amendment.
+describe('list and merge view (fixed API answers)', () => {
+  let standin
+  const rights = {
+    'edit-draft': true, 'settle-amendment': true, 'change-phase': true, 'publish-version': true,
+    'manage-participants': true, 'propose-amendment-for': [], 'support-amendment-for': [], 'endorse-for': []
+  }
+  const sec = { id: 1, name: 'Secretariat', short_name: 'SEC', country: '', kind: 'other', website: '', hosts_instance: true }
+  const me = { user: { id: 1, email: 's@example.org', display_name: 'Sara', language: 'en' }, memberships: [{ id: 1, user_id: 1, organization_id: 1, role: 'secretariat', organization: sec }], instance_secretariat: true, csrf_token: 'csrf' }
+  const statement = { id: 1, slug: 'cierre', title: 'Declaración de cierre', language: 'es', phase: 'consolidation', phase_deadline: null, document: 'statement.cierre', participants: [], rights }
+  const norte = { id: 2, short_name: 'NORTE', name: 'Sindicato Norte' }
+  const sur = { id: 3, short_name: 'SUR', name: 'Frente Sur' }
+  const p = (index, marker, excerpt) => ({ index, marker, excerpt })
+  const am = (number, o) => ({
+    number, title: `Amendment title ${number}`, rationale: '', state: 'accepted', organization: norte, base_version: 2,
+    document: `statement.cierre.amendment.${number}`, supporters: 0, created_by: { id: 4, name: 'Ana' }, created_at: '2026-12-01T10:00:00Z',
+    paragraphs: [], collides_with: [], obsolete: false, merged_in_version: null, ...o
+  })
+  const amendments = [
+    am(2, { paragraphs: [p(3, '2.', 'We demand peace')], collides_with: [5] }),
+    am(3, { state: 'accepted-with-modification', organization: sur, paragraphs: [p(1, '#', 'Declaration')] }),
+    am(5, { organization: sur, paragraphs: [p(3, '2.', 'We demand peace')], collides_with: [2] }),
+    am(6, { state: 'rejected', paragraphs: [p(4, '3.', 'Bread for all')], obsolete: true }),
+    am(7, { paragraphs: [p(1, '#', 'Declaration'), p(4, '3.', 'Bread for all')] }),
+    am(8, { state: 'accepted', paragraphs: [p(4, '3.', 'Bread for all')], merged_in_version: 2 }),
+    am(9, { state: 'draft' })
+  ]
+  const diffOf = n => ({
+    from: 2, to: `amendment-${n}`,
+    diff: {
+      version: 1,
+      stats: { equal: 1, changed: 1, inserted: 0, deleted: 0, moved: 0, markers_changed: 0, words_inserted: 1, words_deleted: 0, work: 5, bounded: false },
+      entries: [
+        { kind: 'equal', old_index: 0, new_index: 0, old_marker: '', new_marker: '', marker_changed: false, counterpart: null, spans: [{ op: 'equal', text: 'Unchanged paragraph.' }] },
+        { kind: 'changed', old_index: 1, new_index: 1, old_marker: '2. ', new_marker: '2. ', marker_changed: false, counterpart: null, spans: [{ op: 'equal', text: 'We demand ' }, { op: 'insert', text: `wording ${n} ` }, { op: 'equal', text: 'peace.' }] }
+      ]
+    }
+  })
+
+  before(async () => {
+    const { startStandin } = await import('./standin-server.mjs')
+    standin = await startStandin(0)
+  })
+  after(async () => { await standin?.stop() })
+
+  async function fixturePage (viewport = DESKTOP, merges = []) {
+    const context = await browser.newContext({ locale: 'en-US', viewport })
+    const page = await context.newPage()
+    page.on('pageerror', e => console.error('pageerror', e))
+    const posted = []
+    await page.route('**/api/v1/**', async route => {
+      const req = route.request()
+      const path = new URL(req.url()).pathname.replace('/api/v1', '')
+      const json = (status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) })
+      if (path === '/session') return json(200, me)
+      if (path === '/statements/cierre') return json(200, statement)
+      if (path === '/statements/cierre/amendments') return json(200, { items: amendments })
+      if (path === '/statements/cierre/amendment-settings') return json(200, { support_threshold: 2, support_deadline: null })
+      const d = path.match(/^\/statements\/cierre\/amendments\/(\d+)\/diff$/)
+      if (d) return json(200, diffOf(Number(d[1])))
+      if (path === '/statements/cierre/merges' && req.method() === 'POST') {
+        posted.push({ body: JSON.parse(req.postData()), csrf: req.headers()['x-csrf-token'] })
+        const [status, body] = merges.shift()
+        return json(status, body)
+      }
+      return json(404, { type: '/problems/not-found', title: 'Not found', status: 404, detail: path })
+    })
+    return { page, posted }
+  }
+
+  test('the list: grouped by base paragraph, flags in words, filtered by state', async () => {
+    const { page } = await fixturePage()
+    await page.goto(standin.url + '/#/statements/cierre/amendments')
+    await page.waitForSelector('#amendment-groups')
+    const groups = page.locator('section.am-group')
+    assert.deepEqual(await groups.evaluateAll(es => es.map(e => e.dataset.paragraph)), ['1', '3', '4', ''])
+    const numbers = i => groups.nth(i).locator('tbody tr').evaluateAll(es => es.map(e => Number(e.dataset.number)))
+    assert.deepEqual(await numbers(0), [3, 7])
+    assert.deepEqual(await numbers(1), [2, 5])
+    assert.deepEqual(await numbers(2), [6, 7, 8])
+    assert.deepEqual(await numbers(3), [9])
+    assert.match(await groups.nth(1).locator('h2').innerText(), /§3 2\. “We demand peace”/)
+    assert.match(await groups.nth(3).locator('h2').innerText(), /Text not changed yet/)
+    const row = n => page.locator(`section.am-group tr[data-number="${n}"]`).first()
+    assert.match(await row(2).innerText(), /#2[\s\S]*Amendment title 2[\s\S]*NORTE[\s\S]*Accepted[\s\S]*Supporters: 0 of 2 needed[\s\S]*collides with #5/)
+    assert.equal(await row(2).locator('.am-collides a').getAttribute('href'), '/#/statements/cierre/amendments/5')
+    assert.match(await row(6).innerText(), /Rejected[\s\S]*obsolete/)
+    assert.match(await row(8).innerText(), /merged in version 2/)
+    assert.equal(await row(8).locator('.am-merged a').getAttribute('href'), '/#/statements/cierre/versions/2')
+    assert.equal(await page.locator('#merge-link').count(), 1, 'the secretariat in consolidation gets the merge view')
+    await shot(page, 'fixture-amendments-list')
+    await page.focus('#am-filter')
+    await page.selectOption('#am-filter', 'accepted-with-modification')
+    assert.deepEqual(await page.locator('section.am-group tbody tr').evaluateAll(es => es.map(e => Number(e.dataset.number))), [3])
+    await page.setViewportSize(PHONE)
+    await page.selectOption('#am-filter', '')
+    await noHorizontalScroll(page, 'amendment list on a phone')
+    await page.context().close()
+  })
+
+  test('the merge view: collisions side by side, a decision per group, a 409 asks for more, then the new version', async () => {
+    const merges = [
+      [409, { type: '/problems/conflict', title: 'Conflict', status: 409, error: 'collision', message: 'amendments 3 and 7 collide', collisions: [{ amendments: [3, 7] }] }],
+      [201, { id: 1, version: { number: 3, label: 'Merged', reason: 'merge', phase: 'consolidation', author: { id: 1, name: 'Sara' }, created_at: '2026-12-03T10:00:00Z', sha256: '3'.repeat(64), merged_amendments: [5] }, merged: [5], skipped: [{ number: 2, reason: 'collision', taken: 5 }, { number: 3, reason: 'compromise' }, { number: 7, reason: 'compromise' }], created_by: { id: 1, name: 'Sara' }, created_at: '2026-12-03T10:00:00Z' }]
+    ]
+    const { page, posted } = await fixturePage(DESKTOP, merges)
+    await page.goto(standin.url + '/#/statements/cierre/merge')
+    await page.waitForSelector('#merge')
+    // Accepted and not merged: 2, 3, 5, 7 (8 is merged, 6 rejected, 9 a draft), all ticked.
+    assert.deepEqual(await page.locator('input[name=amendment]').evaluateAll(es => es.map(e => [Number(e.value), e.checked])), [[2, true], [3, true], [5, true], [7, true]])
+    const group = page.locator('#merge-collisions .collision[data-group="2,5"]')
+    assert.match(await group.locator('legend').first().innerText(), /Collision between #2, #5/)
+    await group.locator('.collision-side[data-number="5"] ins').waitFor()
+    // Side by side: each amendment's changed paragraphs only.
+    assert.deepEqual(await texts(page, '.collision[data-group="2,5"] .collision-side ins'), ['wording 2 ', 'wording 5 '])
+    assert.doesNotMatch(await group.innerText(), /Unchanged paragraph/)
+    assert.equal(await page.locator('#merge-collisions [id^="diff-"]').count(), 0, 'no repeated ids')
+    assert.equal(await group.locator('a.merge-draft-link').getAttribute('href'), '/d/statement.cierre')
+
+    // No decision yet: nothing is sent, the alert says which group.
+    await page.click('#merge button[type=submit]')
+    await page.waitForFunction(() => /Decide for each collision first: #2 \/ #5/.test(document.querySelector('#merge-alert').textContent))
+    assert.equal(posted.length, 0)
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'merge-decision-0-2')
+    // Unticking #5 removes the collision; ticking it again brings it back.
+    await page.uncheck('#merge-am-5')
+    assert.equal(await page.locator('#merge-collisions .collision').count(), 0)
+    await page.check('#merge-am-5')
+    // Take #5, by keyboard.
+    await page.focus('#merge-decision-0-2')
+    await page.keyboard.press('ArrowDown')
+    assert.equal(await page.locator('#merge-decision-0-5').isChecked(), true)
+    await page.click('#merge button[type=submit]')
+    // The server knows a collision the list did not show: it is drawn and asked for.
+    await page.waitForSelector('#merge-collisions .collision[data-group="3,7"]')
+    assert.deepEqual(posted[0], { body: { amendments: [2, 3, 5, 7], decisions: [{ amendments: [2, 5], take: 5 }] }, csrf: 'csrf' })
+    assert.match(await page.locator('#merge-alert').innerText(), /The merge stopped at collisions; nothing was changed[\s\S]*amendments 3 and 7 collide/)
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'merge-alert')
+    assert.equal(await page.locator('#merge-decision-0-5').isChecked(), true, 'the first decision is kept')
+    await page.check('#merge-decision-1-compromise')
+    await page.fill('#merge-label', 'Merged')
+    await shot(page, 'fixture-merge-collisions')
+    await page.setViewportSize(PHONE)
+    await noHorizontalScroll(page, 'merge view on a phone')
+    await page.setViewportSize(DESKTOP)
+    await page.click('#merge button[type=submit]')
+    await page.waitForSelector('#merge-result')
+    assert.deepEqual(posted[1].body, { amendments: [2, 3, 5, 7], decisions: [{ amendments: [2, 5], take: 5 }, { amendments: [3, 7], compromise: true }], label: 'Merged' })
+    assert.match(await page.locator('#merge-result h2').innerText(), /Version 3 “Merged” was made/)
+    assert.deepEqual(await page.locator('#merge-outcome li').allInnerTexts(), [
+      '#5 was merged.', '#2 was not applied: it collided and #5 was taken.',
+      '#3 was not applied: a compromise was written in the draft.', '#7 was not applied: a compromise was written in the draft.'])
+    assert.equal(await page.locator('#merge-diff').getAttribute('href'), '/#/statements/cierre/diff?from=2&to=3&layout=inline')
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'merge-result')
+    await page.context().close()
+  })
+})
+
 describe('amendments with accordd', { skip: skipServer }, () => {
   let server, accounts
   const pages = {}
