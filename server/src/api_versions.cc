@@ -185,7 +185,7 @@ HttpResponse GetDiff(ApiContext& ctx, const ApiRequest& req, const ApiCaller* ca
                     "?from= must name a version number (and ?to= a number or 'draft')");
   }
   if (!layout.empty() && layout != "inline" && layout != "side-by-side") {
-    return ApiError(400, "bad-request", "Bad request", "?layout= is 'inline' or 'side-by-side'");
+    return DiffResponse("", "", layout, {});
   }
   // Each side: a stored version's canonical text, or the draft's now.
   auto side = [&](const std::string& which, std::string* text, json::value* label) -> bool {
@@ -208,17 +208,8 @@ HttpResponse GetDiff(ApiContext& ctx, const ApiRequest& req, const ApiCaller* ca
   std::string old_text, new_text;
   json::value from_label, to_label;
   if (!side(from, &old_text, &from_label) || !side(to, &new_text, &to_label)) return problem;
-  drafting::TextDiff diff = drafting::DiffTexts(old_text, new_text);
-  if (!layout.empty()) {
-    HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = drafting::DiffToHtml(diff, layout == "inline" ? drafting::DiffLayout::kInline
-                                                           : drafting::DiffLayout::kSideBySide);
-    return r;
-  }
-  json::object out{{"from", from_label}, {"to", to_label}};
-  out["diff"] = json::parse(drafting::DiffToJson(diff));
-  return JsonResponse(200, json::serialize(out));
+  return DiffResponse(old_text, new_text, layout,
+                      json::object{{"from", from_label}, {"to", to_label}});
 }
 
 // Who wrote under each client id of the draft, with the organization they write for here
@@ -313,6 +304,23 @@ Result<Version> SnapshotDraft(ApiContext& ctx, const auth::StatementRef& stateme
   v.canonical_html = std::move(text->html);
   v.sha256 = std::move(text->sha256_hex);
   return v;
+}
+
+HttpResponse DiffResponse(std::string_view old_text, std::string_view new_text,
+                          std::string_view layout, json::object head) {
+  if (!layout.empty() && layout != "inline" && layout != "side-by-side") {
+    return ApiError(400, "bad-request", "Bad request", "?layout= is 'inline' or 'side-by-side'");
+  }
+  drafting::TextDiff diff = drafting::DiffTexts(old_text, new_text);
+  if (!layout.empty()) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = drafting::DiffToHtml(diff, layout == "inline" ? drafting::DiffLayout::kInline
+                                                           : drafting::DiffLayout::kSideBySide);
+    return r;
+  }
+  head["diff"] = json::parse(drafting::DiffToJson(diff));
+  return JsonResponse(200, json::serialize(head));
 }
 
 std::vector<ApiRoute> VersionRoutes() {
