@@ -23,15 +23,20 @@ interface MergeResult {
   skipped: Array<{ number: number, reason: string, taken?: number }>
 }
 
+type Skip = MergeResult['skipped'][number]
+
+/** Why a merge did not apply an amendment, in words. */
+function skipReason (s: Skip): string {
+  if (s.reason === 'compromise') return t('mergeSkippedCompromise')
+  if (s.reason === 'obsolete') return t('mergeSkippedObsolete')
+  return s.taken != null ? tf('mergeSkippedTaken', { taken: String(s.taken) }) : s.reason
+}
+
 function resultSection (slug: string, m: MergeResult): HTMLElement {
   const v = m.version
   const list = el('ul', { id: 'merge-outcome' })
   for (const n of m.merged) list.append(el('li', { 'data-merged': String(n) }, tf('mergeApplied', { n: String(n) })))
-  for (const s of m.skipped) {
-    const why = s.reason === 'compromise' ? t('mergeSkippedCompromise')
-      : s.taken != null ? tf('mergeSkippedTaken', { taken: String(s.taken) }) : s.reason
-    list.append(el('li', { 'data-skipped': String(s.number) }, tf('mergeSkipped', { n: String(s.number), why })))
-  }
+  for (const s of m.skipped) list.append(el('li', { 'data-skipped': String(s.number) }, tf('mergeSkipped', { n: String(s.number), why: skipReason(s) })))
   const links = el('p', { className: 'row-links' }, el('a', { href: versionHref(slug, v.number), id: 'merge-version' }, tf('readVersion', { n: String(v.number) })))
   if (v.number > 1) links.append(el('a', { href: diffHref(slug, v.number - 1, v.number), id: 'merge-diff' }, tf('changesSince', { n: String(v.number - 1) })))
   return el('section', { id: 'merge-result', 'aria-labelledby': 'merge-result-h', tabIndex: -1 },
@@ -56,9 +61,15 @@ export async function mergeScreen (main: HTMLElement, slug: string, done: MergeR
   if (done) main.append(resultSection(slug, done))
   if (!s.rights['settle-amendment']) { main.append(el('p', { className: 'notice', id: 'merge-none' }, t('mergeOnlySecretariat'))); return }
   if (s.phase !== 'consolidation') { main.append(el('p', { className: 'notice', id: 'merge-none' }, t('mergeOnlyConsolidation'))); return }
-  const lr = await api('GET', `/statements/${enc(slug)}/amendments`)
+  const [lr, mr] = await Promise.all([api('GET', `/statements/${enc(slug)}/amendments`), api('GET', `/statements/${enc(slug)}/merges`)])
   if (lr.status !== 200) { problem(main, lr); return }
   const candidates = mergeable(lr.body.items ?? [])
+  // An amendment an earlier merge set aside (a collision lost, a compromise) stays accepted and
+  // may still be merged: offered unticked, saying what happened to it.
+  const setAside = new Map<number, { version: number, skip: Skip }>()
+  for (const m of (mr.status === 200 ? mr.body.merges ?? [] : []) as MergeResult[]) {
+    for (const skip of m.skipped) setAside.set(skip.number, { version: m.version.number, skip })
+  }
   main.append(el('p', { className: 'row-links' }, el('a', { href: `/d/${enc(s.document)}`, id: 'open-draft' }, t('openDraft'))))
   if (!candidates.length) { main.append(el('p', { className: 'hint', id: 'merge-none' }, t('mergeNothing'))); return }
 
@@ -75,12 +86,16 @@ export async function mergeScreen (main: HTMLElement, slug: string, done: MergeR
   const alert = formAlert('merge-alert')
   alert.tabIndex = -1
   const boxes = el('fieldset', { id: 'merge-choose' }, el('legend', {}, t('mergeWhich')),
-    ...candidates.map(a => el('div', { className: 'merge-item', 'data-number': String(a.number) },
-      el('label', { className: 'check', for: `merge-am-${a.number}` },
-        el('input', { type: 'checkbox', name: 'amendment', value: String(a.number), id: `merge-am-${a.number}`, checked: true }), ' ',
-        `#${a.number} ${a.title} — ${a.organization.short_name} (${stateLabel(a.state)})`),
-      ' ', el('a', { href: amendmentHref(slug, a.number) }, t('mergeOpen')),
-      ...flags(slug, a).flatMap(f => [' · ', f]))))
+    ...candidates.map(a => {
+      const earlier = setAside.get(a.number)
+      return el('div', { className: 'merge-item', 'data-number': String(a.number) },
+        el('label', { className: 'check', for: `merge-am-${a.number}` },
+          el('input', { type: 'checkbox', name: 'amendment', value: String(a.number), id: `merge-am-${a.number}`, checked: !earlier }), ' ',
+          `#${a.number} ${a.title} — ${a.organization.short_name} (${stateLabel(a.state)})`),
+        ' ', el('a', { href: amendmentHref(slug, a.number) }, t('mergeOpen')),
+        ...flags(slug, a).flatMap(f => [' · ', f]),
+        ...(earlier ? [' · ', el('span', { className: 'am-flag merge-set-aside' }, tf('mergeSetAside', { n: String(earlier.version), why: skipReason(earlier.skip) }))] : []))
+    }))
   const collisionsBox = el('div', { id: 'merge-collisions', 'aria-live': 'polite' })
   const form = el('form', { id: 'merge', className: 'inline-form', 'aria-labelledby': 'merge-h' },
     el('h2', { id: 'merge-h' }, t('mergeForm')), el('p', { className: 'hint' }, t('mergeHint')), alert, boxes, collisionsBox,

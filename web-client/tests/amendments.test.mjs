@@ -2,9 +2,10 @@
 // against accordd (ACCORD_BIN_DIR) serving the client's production build:
 // a delegate of NORTE proposes an amendment from the amendments screen, changes its text in
 // the editor and submits it; a delegate of SUR supports it (reaching the threshold makes it
-// "supported"); the secretariat finds it in the list under the paragraph it changes, accepts
-// it, moves the statement to consolidation and merges it; the new version's diff against the
-// previous one shows the change. Run `npm run build` first. Screenshots: test-results/.
+// "supported") and proposes one that changes the same place; the secretariat finds both in the
+// list under the paragraph they change, accepts them, moves the statement to consolidation and
+// merges, taking #1 in the collision; the new version's diff against the previous one shows
+// the change. Run `npm run build` first. Screenshots: test-results/.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync } from 'node:fs'
@@ -347,6 +348,32 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     assert.match(await B.locator('#readonly-reason').innerText(), /its text no longer changes/)
   })
 
+  test('a delegate of SUR proposes a colliding amendment (on a phone)', async () => {
+    const B = pages.bruno
+    await B.goto(`${server.url}/#/statements/${SLUG}/amendments`)
+    await B.waitForSelector('#amendment-new')
+    await noHorizontalScroll(B, 'amendment list and form on a phone')
+    await B.fill('#amendment-new-title', 'True peace')
+    await B.click('#amendment-new button[type=submit]')
+    await B.waitForURL(`**/d/statement.${SLUG}.amendment.2`)
+    await B.waitForSelector('.accord-editor[contenteditable="true"]')
+    await B.waitForFunction(() => /We demand peace and bread\./.test(document.querySelector('.accord-editor').textContent))
+    // The same place as amendment 1 changes: the server reports them as colliding.
+    await B.evaluate(() => {
+      const view = window.accord.editor.view
+      let at = -1
+      view.state.doc.descendants((n, pos) => { if (n.isText && at < 0 && n.text.includes('peace')) at = pos + n.text.indexOf('peace') })
+      view.dispatch(view.state.tr.insertText('true ', at))
+    })
+    await savedState(B)
+    await B.click('#versions-link')
+    await B.waitForSelector('#am-submit')
+    await B.click('#am-submit')
+    await statusSays(B, /The amendment is submitted/)
+    assert.equal(await B.locator('#am-flags .am-collides').getAttribute('data-collides'), '1')
+    assert.match(await B.locator('#am-flags').innerText(), /collides with #1/)
+  })
+
   test('the secretariat finds it under its paragraph and accepts it', async () => {
     const S = pages.sec
     await S.goto(`${server.url}/#/statements/${SLUG}`)
@@ -357,6 +384,8 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     assert.match(await group.locator('h2').innerText(), /§1[\s\S]*We demand peace and bread/)
     const row = group.locator('tr[data-number="1"]')
     assert.match(await row.innerText(), /#1[\s\S]*Lasting peace[\s\S]*NORTE[\s\S]*Supported[\s\S]*Supporters: 1 of 1 needed/)
+    assert.deepEqual(await group.locator('tbody tr').evaluateAll(es => es.map(e => Number(e.dataset.number))), [1, 2])
+    assert.match(await row.innerText(), /collides with #2/)
     // The filter by state, by keyboard.
     await S.selectOption('#am-filter', 'accepted')
     await S.waitForSelector('#amendments-none')
@@ -379,6 +408,8 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     assert.equal(await S.locator('#am-meta .am-state').innerText(), 'Accepted')
     assert.match(await S.locator('#am-history-table').innerText(), /Supported → Accepted[\s\S]*Agreed in the meeting\./)
     assert.equal(await S.locator('#am-settle').count(), 0, 'nothing more to settle')
+    // Amendment 2 is accepted too (through the API; the screen was just shown).
+    assert.equal((await call(S, 'POST', `/statements/${SLUG}/amendments/2/transitions`, { to: 'accepted' })).status, 200)
   })
 
   test('consolidation: the secretariat merges it and the new version\'s diff shows the change', async () => {
@@ -392,8 +423,16 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     await S.click('#merge-link')
     await S.waitForSelector('#merge')
     assert.equal(await S.locator('#merge-am-1').isChecked(), true)
-    assert.equal(await S.locator('#merge-collisions .collision').count(), 0)
+    assert.equal(await S.locator('#merge-am-2').isChecked(), true)
+    // The collision, side by side, and no merge before a decision.
+    const group = S.locator('#merge-collisions .collision[data-group="1,2"]')
+    await group.locator('.collision-side[data-number="2"] ins').waitFor()
+    assert.deepEqual(await texts(S, '.collision[data-group="1,2"] .collision-side ins'), ['lasting ', 'true '])
     await S.fill('#merge-label', 'Amendment 1 merged')
+    await S.click('#merge button[type=submit]')
+    await S.waitForFunction(() => /Decide for each collision first: #1 \/ #2/.test(document.querySelector('#merge-alert').textContent))
+    await S.keyboard.press('Space') // the focus is on "Take #1"
+    assert.equal(await S.locator('#merge-decision-0-1').isChecked(), true)
     await S.click('#merge button[type=submit]')
     await S.waitForSelector('#merge-result')
     const before = (await call(S, 'GET', `/statements/${SLUG}/versions`)).body.items
@@ -401,8 +440,12 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     assert.equal(merged.reason, 'merge')
     assert.match(await S.locator('#merge-result h2').innerText(), new RegExp(`Version ${merged.number} “Amendment 1 merged” was made`))
     assert.match(await S.locator('#merge-outcome li[data-merged="1"]').innerText(), /#1 was merged/)
+    assert.match(await S.locator('#merge-outcome li[data-skipped="2"]').innerText(), /#2 was not applied: it collided and #1 was taken/)
     assert.equal(await S.evaluate(() => document.activeElement.id), 'merge-result')
-    assert.match(await S.locator('#merge-none').innerText(), /No accepted amendment is waiting/)
+    // #2 stays accepted and could still be merged: offered again, unticked, saying why.
+    assert.equal(await S.locator('#merge-am-1').count(), 0)
+    assert.equal(await S.locator('#merge-am-2').isChecked(), false)
+    assert.match(await S.locator('.merge-item[data-number="2"]').innerText(), new RegExp(`set aside in version ${merged.number}: it collided and #1 was taken`))
     await shot(S, 'amendments-merged')
     await S.click('#merge-diff')
     await S.waitForSelector('#diff-body.diff-inline')
