@@ -88,14 +88,21 @@ describe('list and merge view (fixed API answers)', () => {
     }
   })
 
+  const detail5 = {
+    ...amendments.find(a => a.number === 5), state: 'submitted', rationale: 'Una paz <b>verdadera</b>.', supporters: 1,
+    transitions: [{ from: 'draft', to: 'submitted', by: { id: 6, name: 'Bruno' }, at: '2026-12-01T11:00:00Z', reason: '' }],
+    supporter_list: [{ organization: norte, by: { id: 4, name: 'Ana' }, at: '2026-12-01T12:00:00Z' }]
+  }
+
   before(async () => {
     const { startStandin } = await import('./standin-server.mjs')
     standin = await startStandin(0)
   })
   after(async () => { await standin?.stop() })
 
-  async function fixturePage (viewport = DESKTOP, merges = []) {
-    const context = await browser.newContext({ locale: 'en-US', viewport })
+  async function fixturePage (viewport = DESKTOP, merges = [], lang = 'en') {
+    const context = await browser.newContext({ locale: lang === 'es' ? 'es-AR' : 'en-US', viewport })
+    if (lang === 'es') await context.addInitScript(() => localStorage.setItem('accord.lang', 'es'))
     const page = await context.newPage()
     page.on('pageerror', e => console.error('pageerror', e))
     const posted = []
@@ -109,6 +116,11 @@ describe('list and merge view (fixed API answers)', () => {
       if (path === '/statements/cierre/amendment-settings') return json(200, { support_threshold: 2, support_deadline: null })
       const d = path.match(/^\/statements\/cierre\/amendments\/(\d+)\/diff$/)
       if (d) return json(200, diffOf(Number(d[1])))
+      if (path === '/statements/cierre/amendments/5' && req.method() === 'GET') return json(200, detail5)
+      if (path === '/statements/cierre/amendments/5/transitions') {
+        posted.push({ body: JSON.parse(req.postData()), csrf: req.headers()['x-csrf-token'] })
+        return json(200, { ...detail5, state: 'obsolete' })
+      }
       if (path === '/statements/cierre/merges' && req.method() === 'POST') {
         posted.push({ body: JSON.parse(req.postData()), csrf: req.headers()['x-csrf-token'] })
         const [status, body] = merges.shift()
@@ -146,6 +158,37 @@ describe('list and merge view (fixed API answers)', () => {
     await page.setViewportSize(PHONE)
     await page.selectOption('#am-filter', '')
     await noHorizontalScroll(page, 'amendment list on a phone')
+    await page.context().close()
+  })
+
+  test('an amendment page in Spanish on a phone: the secretariat makes it obsolete, naming an accepted one', async () => {
+    const { page, posted } = await fixturePage(PHONE, [], 'es')
+    await page.goto(standin.url + '/#/statements/cierre/amendments/5')
+    await page.waitForSelector('#am-settle')
+    assert.equal(await page.locator('main > h1').innerText(), 'Enmienda 5: Amendment title 5')
+    assert.equal(await page.locator('#am-meta .am-state').innerText(), 'Presentada')
+    // The rationale is text, never markup.
+    assert.equal(await page.locator('.am-rationale-text').innerText(), 'Una paz <b>verdadera</b>.')
+    assert.equal(await page.locator('.am-rationale-text b').count(), 0)
+    assert.match(await page.locator('#am-support-count').innerText(), /Apoyos: 1 de 2 necesarios/)
+    assert.match(await page.locator('#am-supporters').innerText(), /NORTE — Ana/)
+    assert.match(await page.locator('#am-history-table').innerText(), /Borrador → Presentada[\s\S]*Bruno/)
+    assert.equal(await page.locator('#am-edit-text').innerText(), 'Editar el texto de la enmienda', 'the secretariat may write a compromise')
+    assert.deepEqual(await page.locator('#am-settle-to label').allInnerTexts(), ['Aceptar',
+      'Aceptar con modificación (la transacción se escribe en su texto)', 'Rechazar', 'Remitir (a otro órgano o a un texto posterior)',
+      'Decaída: una enmienda aceptada ya la cubre'])
+    assert.equal(await page.locator('#am-settle-obsoleted_by').isVisible(), false)
+    await page.focus('#am-settle-obsolete')
+    await page.keyboard.press('Space')
+    assert.equal(await page.locator('#am-settle-obsoleted_by').isVisible(), true)
+    // Accepted ones other than this: 2, 3 (with modification), 7, 8.
+    assert.deepEqual(await page.locator('#am-settle-obsoleted_by option').evaluateAll(es => es.map(e => e.value)), ['2', '3', '7', '8'])
+    await page.selectOption('#am-settle-obsoleted_by', '2')
+    await noHorizontalScroll(page, 'amendment page in Spanish on a phone')
+    await shot(page, 'fixture-amendment-es-phone')
+    await page.click('#am-settle button[type=submit]')
+    await page.waitForFunction(() => /La enmienda está ahora/.test(document.querySelector('#am-status')?.textContent ?? ''))
+    assert.deepEqual(posted[0], { body: { to: 'obsolete', obsoleted_by: 2 }, csrf: 'csrf' })
     await page.context().close()
   })
 
