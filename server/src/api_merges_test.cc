@@ -89,6 +89,9 @@ TEST_F(ApiMergesTest, TwoAmendmentsMergeIntoADraftEditedAfterTheirForks) {
   EXPECT_EQ(version->canonical_text, expected);
   EXPECT_EQ(version->reason, VersionReason::kMerge);
   EXPECT_EQ(Amendment(1).at("merged_in_version").as_int64(), v);
+  json::value shown = Json(Get(obs_, std::string(kG20) + "/versions/" + std::to_string(v)));
+  EXPECT_EQ(shown.at("reason"), "merge");
+  EXPECT_EQ(shown.at("merged_amendments"), (json::array{1, 2}));
   EXPECT_EQ(AuditCount("amendments-merged"), 1);
 
   // The merged text is attributed to who wrote it in the amendments.
