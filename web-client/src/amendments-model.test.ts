@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from 'vitest'
 import { setLanguage } from './i18n'
 import { parseView, type Me, type StatementDetail, type StatementRights } from './model'
 import {
-  amendmentActions, amendmentDocument, amendmentReadOnlyReason, collisionGroups, filterByState, groupByParagraph, groupKey,
+  amendmentActions, amendmentDocument, amendmentReadOnlyReason, collisionGroups, collisionLinks, filterByState, groupByParagraph, groupKey,
   mergeBody, mergeable, stateLabel, supportText, undecided, type Amendment, type AmendmentDetail, type Choice
 } from './amendments-model'
 
@@ -77,6 +77,14 @@ describe('merging', () => {
     expect(collisionGroups([3, 4], links)).toEqual([])
     // Without 5 the chain breaks: 2 and 7 do not collide with each other.
     expect(collisionGroups([2, 7], links)).toEqual([])
+  })
+  it('leaves obsolete amendments out of the collision links', () => {
+    const list = [amendment(1, { collides_with: [2, 3] }), amendment(2, { collides_with: [1], obsolete: true }), amendment(3, { collides_with: [1] })]
+    const links = collisionLinks(list)
+    expect(links.get(2)).toEqual([])
+    expect(links.get(1)).toEqual([3])
+    expect(collisionGroups([1, 2, 3], links)).toEqual([[1, 3]])
+    expect(collisionGroups([1, 2], links)).toEqual([])
   })
   it('adds the groups a 409 reported, joined with the known ones', () => {
     const links = new Map([[1, [2]], [2, [1]]])

@@ -86,6 +86,15 @@ export function mergeable (list: Amendment[]): Amendment[] {
     .sort((x, y) => x.number - y.number)
 }
 
+/**
+ * Who collides with whom, for the merge: obsolete amendments are left out of a merge and so of
+ * its collision groups (the server refuses a decision that is not exactly a group).
+ */
+export function collisionLinks (list: Amendment[]): Map<number, number[]> {
+  const obsolete = new Set(list.filter(a => a.obsolete).map(a => a.number))
+  return new Map(list.map(a => [a.number, obsolete.has(a.number) ? [] : (a.collides_with ?? []).filter(m => !obsolete.has(m))]))
+}
+
 /** A collision group's key: its numbers ascending, joined by commas. */
 export const groupKey = (group: number[]): string => [...group].sort((a, b) => a - b).join(',')
 

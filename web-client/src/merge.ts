@@ -10,7 +10,7 @@ import { field, formAlert, onSubmit, showMessage, showProblem } from './forms'
 import { renderDiff, type VersionDiff } from './diff-view'
 import { diffHref, versionHref } from './model'
 import {
-  collisionGroups, groupKey, mergeBody, mergeable, stateLabel, undecided, amendmentHref, amendmentsHref,
+  collisionGroups, collisionLinks, groupKey, mergeBody, mergeable, stateLabel, undecided, amendmentHref, amendmentsHref,
   type Amendment, type Choice
 } from './amendments-model'
 import { flags, problem, statementOrAlert } from './amendments'
@@ -74,7 +74,7 @@ export async function mergeScreen (main: HTMLElement, slug: string, done: MergeR
   if (!candidates.length) { main.append(el('p', { className: 'hint', id: 'merge-none' }, t('mergeNothing'))); return }
 
   const byNumber = new Map(candidates.map(a => [a.number, a]))
-  const collides = new Map(candidates.map(a => [a.number, a.collides_with ?? []]))
+  const collides = collisionLinks(candidates)
   const choices = new Map<string, Choice>()
   let reported: number[][] = []
   const diffs = new Map<number, Promise<Answer>>()

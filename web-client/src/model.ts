@@ -100,7 +100,7 @@ export function diffHref (slug: string, from: number, to: DiffSide, layout: Diff
 }
 
 export type VersionReason = 'manual' | 'phase' | 'merge'
-export interface Version { number: number, label: string, reason: VersionReason, phase: Phase, author: { id: number, name: string } | null, created_at: string, sha256: string }
+export interface Version { number: number, label: string, reason: VersionReason, phase: Phase, author: { id: number, name: string } | null, created_at: string, sha256: string, merged_amendments?: number[] }
 export interface VersionDetail extends Version { markdown: string, html: string }
 export interface PhaseChange { from: Phase, to: Phase, deadline: string | null, at: string, user_id: number, version: number | null, by?: { id: number, name: string } | null }
 export interface Author { client_id: number, since: string, user: { id: number, name: string }, organization: { id: number, short_name: string, name: string } | null }

@@ -494,6 +494,10 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     await S.waitForSelector('#diff-body.diff-inline')
     assert.deepEqual(await texts(S, '#diff-body ins'), ['lasting '])
     assert.match(await seen(S.locator('.diff-unit.diff-changed')), /We demand \{\+lasting \+\}peace and bread\./)
+    // The versions list names the merged amendment.
+    await S.goto(`${server.url}/#/statements/${SLUG}/versions`)
+    await S.waitForSelector(`#versions-table tr[data-version="${merged.number}"]`)
+    assert.match(await S.locator(`#versions-table tr[data-version="${merged.number}"] .merged-amendments`).innerText(), /amendments merged: #1$/)
     // The amendment says where it went.
     await S.goto(`${server.url}/#/statements/${SLUG}/amendments/1`)
     await S.waitForSelector('#am-flags .am-merged')
