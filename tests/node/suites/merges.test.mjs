@@ -15,23 +15,9 @@ import * as Y from 'yjs'
 
 const BASE_TEXT = 'We declare:\n\nPeace.\n'
 
-// One request with an Agent's session, NOT checked against proto/openapi.yaml: the document
-// does not describe the merge endpoints, the amendments' new flags (paragraphs, collides_with,
-// obsolete, merged_in_version) nor a version's merged_amendments yet, and its Amendment and
-// Version schemas refuse unknown members. Same shape as Agent's answers, so expectStatus
-// applies. (Switch these calls to the Agent once openapi.yaml has caught up.)
-async function call (agent, method, path, json) {
-  const headers = { origin: agent.server.url, cookie: agent.cookie }
-  if (method !== 'GET') headers['x-csrf-token'] = agent.csrf
-  let body
-  if (json !== undefined) {
-    body = JSON.stringify(json)
-    headers['content-type'] = 'application/json'
-  }
-  const res = await fetch(agent.server.url + path, { method, headers, body })
-  const text = await res.text()
-  const parsed = /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : text
-  return { status: res.status, headers: res.headers, body: parsed, text }
+// One request with an Agent's session, checked against proto/openapi.yaml like every other.
+function call (agent, method, path, json) {
+  return agent.req(method, path, json === undefined ? {} : { json })
 }
 
 // A promise that fails after `ms` instead of hanging the suite.
