@@ -145,6 +145,7 @@ std::vector<ApiRoute> AuditRoutes();         // api_audit.cc
 std::vector<ApiRoute> StatementRoutes();     // api_statements.cc (and participants)
 std::vector<ApiRoute> VersionRoutes();       // api_versions.cc (and diffs, phase record)
 std::vector<ApiRoute> AmendmentRoutes();     // api_amendments.cc (and support settings)
+std::vector<ApiRoute> MergeRoutes();         // api_merges.cc (and the amendment diff view)
 std::vector<ApiRoute> CommentRoutes();       // api_comments.cc
 
 // A problem+json reply for the API; `type` is the stable slug under /problems/.

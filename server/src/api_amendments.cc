@@ -23,6 +23,7 @@
 #include <map>
 
 #include "amendment_rules.h"
+#include "amendment_workbench.h"
 #include "api.h"
 #include "api_json.h"
 #include "api_statements.h"
@@ -69,17 +70,38 @@ class Names {
   std::map<auth::Id, json::object> orgs_;
 };
 
-json::object AmendmentJson(const Amendment& a, Names& names) {
-  return json::object{{"number", a.number},
-                      {"title", a.title},
-                      {"rationale", a.rationale},
-                      {"state", AmendmentStateName(a.state)},
-                      {"organization", names.Org(a.organization_id)},
-                      {"base_version", a.base_version},
-                      {"document", a.document},
-                      {"supporters", a.supporters},
-                      {"created_by", names.User(a.created_by)},
-                      {"created_at", FormatTime(a.created_at)}};
+json::object AmendmentJson(const Amendment& a, Names& names, const AmendmentFlags& flags) {
+  json::array paragraphs, collides;
+  for (const ParagraphRef& p : flags.paragraphs) {
+    paragraphs.push_back(
+        json::object{{"index", p.index}, {"marker", p.marker}, {"excerpt", p.excerpt}});
+  }
+  for (int64_t n : flags.collides_with) collides.push_back(n);
+  return json::object{
+      {"number", a.number},
+      {"title", a.title},
+      {"rationale", a.rationale},
+      {"state", AmendmentStateName(a.state)},
+      {"organization", names.Org(a.organization_id)},
+      {"base_version", a.base_version},
+      {"document", a.document},
+      {"supporters", a.supporters},
+      {"created_by", names.User(a.created_by)},
+      {"created_at", FormatTime(a.created_at)},
+      {"paragraphs", std::move(paragraphs)},
+      {"collides_with", std::move(collides)},
+      {"obsolete", flags.obsolete},
+      {"merged_in_version",
+       flags.merged_in_version ? json::value(*flags.merged_in_version) : json::value(nullptr)}};
+}
+
+// The flags of every amendment of the statement (collisions need them all), by number.
+Result<std::map<int64_t, AmendmentFlags>> AllFlags(ApiContext& ctx,
+                                                   const auth::StatementRef& statement) {
+  auto all = ctx.drafting->ListAmendments(statement.id);
+  if (!all.ok()) return all.status();
+  AmendmentWorkbench bench(ctx, statement);
+  return bench.Flags(*all);
 }
 
 json::object SettingsJson(const AmendmentSettings& s) {
@@ -90,13 +112,16 @@ json::object SettingsJson(const AmendmentSettings& s) {
 }
 
 // The amendment with its history and supporters.
-HttpResponse Detail(ApiContext& ctx, const Amendment& a, int status) {
+HttpResponse Detail(ApiContext& ctx, const auth::StatementRef& statement, const Amendment& a,
+                    int status) {
+  auto flags = AllFlags(ctx, statement);
+  if (!flags.ok()) return StoreProblem(flags.status());
   auto transitions = ctx.drafting->ListTransitions(a.id);
   if (!transitions.ok()) return StoreProblem(transitions.status());
   auto supporters = ctx.drafting->ListSupporters(a.id);
   if (!supporters.ok()) return StoreProblem(supporters.status());
   Names names(ctx);
-  json::object out = AmendmentJson(a, names);
+  json::object out = AmendmentJson(a, names, (*flags)[a.number]);
   json::array history;
   for (const auto& t : *transitions) {
     history.push_back(json::object{{"from", AmendmentStateName(t.from)},
@@ -114,33 +139,6 @@ HttpResponse Detail(ApiContext& ctx, const Amendment& a, int status) {
   out["transitions"] = std::move(history);
   out["supporter_list"] = std::move(orgs);
   return JsonResponse(status, json::serialize(out));
-}
-
-std::optional<int64_t> NumberParam(const ApiRequest& req) {
-  auto it = req.params.find("number");
-  if (it == req.params.end() || it->second.empty() || it->second.size() > 9) return std::nullopt;
-  int64_t n = 0;
-  for (char c : it->second) {
-    if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + (c - '0');
-  }
-  return n > 0 ? std::optional<int64_t>(n) : std::nullopt;
-}
-
-// The amendment named by {number} of `loaded`; nullopt with a 404 (or store) problem.
-std::optional<Amendment> LoadAmendment(ApiContext& ctx, const ApiRequest& req,
-                                       const LoadedStatement& loaded, HttpResponse* problem) {
-  auto number = NumberParam(req);
-  if (!number) {
-    *problem = ApiError(404, "not-found", "Not found", "amendments are numbered 1, 2, ...");
-    return std::nullopt;
-  }
-  auto a = ctx.drafting->GetAmendment(loaded.statement.id, *number);
-  if (!a.ok()) {
-    *problem = StoreProblem(a.status());
-    return std::nullopt;
-  }
-  return std::move(*a);
 }
 
 // Statement (readable by the caller) and amendment of the request.
@@ -225,10 +223,13 @@ HttpResponse List(ApiContext& ctx, const ApiRequest& req, const ApiCaller* calle
   if (!loaded) return problem;
   auto amendments = ctx.drafting->ListAmendments(loaded->statement.id);
   if (!amendments.ok()) return StoreProblem(amendments.status());
+  AmendmentWorkbench bench(ctx, loaded->statement);
+  auto flags = bench.Flags(*amendments);
+  if (!flags.ok()) return StoreProblem(flags.status());
   Names names(ctx);
   json::array items;
   for (const auto& a : *amendments) {
-    if (!filter || a.state == *filter) items.push_back(AmendmentJson(a, names));
+    if (!filter || a.state == *filter) items.push_back(AmendmentJson(a, names, (*flags)[a.number]));
   }
   return JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}}));
 }
@@ -277,7 +278,7 @@ HttpResponse Create(ApiContext& ctx, const ApiRequest& req, const ApiCaller* cal
             json::serialize(json::object{{"organization_id", *org},
                                          {"base_version", stored->base_version},
                                          {"document", stored->document}}));
-  HttpResponse r = Detail(ctx, *stored, 201);
+  HttpResponse r = Detail(ctx, loaded->statement, *stored, 201);
   r.headers.emplace_back("Location", "/api/v1/statements/" + loaded->statement.slug +
                                          "/amendments/" + std::to_string(stored->number));
   return r;
@@ -287,7 +288,7 @@ HttpResponse Get(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller
   HttpResponse problem;
   auto l = LoadAll(ctx, req, *caller, &problem);
   if (!l) return problem;
-  return Detail(ctx, l->amendment, 200);
+  return Detail(ctx, l->statement.statement, l->amendment, 200);
 }
 
 HttpResponse Update(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
@@ -309,7 +310,7 @@ HttpResponse Update(ApiContext& ctx, const ApiRequest& req, const ApiCaller* cal
   if (!s.ok()) return StoreProblem(s);
   ctx.Audit("amendment-updated", req, caller->user.id, Subject(a),
             json::serialize(json::object{{"title", a.title}}));
-  return Detail(ctx, a, 200);
+  return Detail(ctx, l->statement.statement, a, 200);
 }
 
 HttpResponse Transition(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
@@ -362,7 +363,7 @@ HttpResponse Transition(ApiContext& ctx, const ApiRequest& req, const ApiCaller*
   ctx.RightsChanged(l->amendment.document);
   Amendment a = l->amendment;
   a.state = *to;
-  return Detail(ctx, a, 200);
+  return Detail(ctx, l->statement.statement, a, 200);
 }
 
 // {org_id} as the acting organization of a support request.
@@ -399,7 +400,7 @@ HttpResponse ChangeSupport(ApiContext& ctx, const ApiRequest& req, const ApiCall
   auto moved = ApplySupportRule(ctx, req, a, l->settings);
   if (!moved.ok()) return StoreProblem(moved.status());
   if (!adding) return NoContent();
-  return Detail(ctx, *moved, 200);
+  return Detail(ctx, l->statement.statement, *moved, 200);
 }
 
 HttpResponse Support(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
@@ -457,6 +458,32 @@ HttpResponse PatchSettings(ApiContext& ctx, const ApiRequest& req, const ApiCall
 }
 
 }  // namespace
+
+static std::optional<int64_t> NumberParam(const ApiRequest& req) {
+  auto it = req.params.find("number");
+  if (it == req.params.end() || it->second.empty() || it->second.size() > 9) return std::nullopt;
+  int64_t n = 0;
+  for (char c : it->second) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n > 0 ? std::optional<int64_t>(n) : std::nullopt;
+}
+
+std::optional<Amendment> LoadAmendment(ApiContext& ctx, const ApiRequest& req,
+                                       const LoadedStatement& loaded, HttpResponse* problem) {
+  auto number = NumberParam(req);
+  if (!number) {
+    *problem = ApiError(404, "not-found", "Not found", "amendments are numbered 1, 2, ...");
+    return std::nullopt;
+  }
+  auto a = ctx.drafting->GetAmendment(loaded.statement.id, *number);
+  if (!a.ok()) {
+    *problem = StoreProblem(a.status());
+    return std::nullopt;
+  }
+  return std::move(*a);
+}
 
 std::vector<ApiRoute> AmendmentRoutes() {
   return {

@@ -11,89 +11,12 @@
 #include "accord/crdt/doc.h"
 #include "accord/crdt/xml.h"
 #include "accord/drafting/canonical_text.h"
-#include "api_test_support.h"
+#include "api_amendments_test_support.h"
 
 namespace accord::server::testing {
 namespace {
 
 namespace json = boost::json;
-
-constexpr char kG20[] = "/api/v1/statements/g20";
-const std::string kAmendments = std::string(kG20) + "/amendments";
-
-class ApiAmendmentsTest : public ApiTest {
- protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    cut_ = MakeOrg("CUT");
-    mst_ = MakeOrg("MST");
-    other_ = MakeOrg("OTHER");
-    MakeUser("ana@example.org", "Ana", cut_.id, auth::Role::kDelegate);
-    MakeUser("obs@example.org", "Obs", cut_.id, auth::Role::kObserver);
-    MakeUser("bea@example.org", "Bea", mst_.id, auth::Role::kDelegate);
-    MakeUser("out@example.org", "Out", other_.id, auth::Role::kDelegate);
-    auto g20 = store_->CreateStatement("g20", "G20 declaration", "en", now_);
-    ASSERT_TRUE(g20.ok());
-    g20_ = *g20;
-    for (auth::Id org : {cut_.id, mst_.id}) {
-      auth::Participation p;
-      p.statement_id = g20->id;
-      p.organization_id = org;
-      ASSERT_TRUE(store_->SetParticipation(p).ok());
-    }
-    sec_b_ = SignIn("sec@example.org");
-    ana_ = SignIn("ana@example.org");
-    obs_ = SignIn("obs@example.org");
-    bea_ = SignIn("bea@example.org");
-    out_ = SignIn("out@example.org");
-  }
-
-  void SetDraft(const std::vector<std::string>& paragraphs) {
-    StoreParagraphs("statement.g20", paragraphs);
-  }
-
-  // The draft with text, frozen as version 1 by the move to the amendments phase.
-  void OpenAmendments() {
-    SetDraft({"We declare:", "Peace."});
-    ASSERT_EQ(Patch(sec_b_, kG20, R"({"phase":"amendments"})").status, 200);
-  }
-
-  HttpResponse Get(const Browser& b, const std::string& path) { return Call(As(b, "GET", path)); }
-  HttpResponse Post(const Browser& b, const std::string& path, const std::string& body) {
-    return Call(As(b, "POST", path, body));
-  }
-  HttpResponse Patch(const Browser& b, const std::string& path, const std::string& body) {
-    return Call(As(b, "PATCH", path, body));
-  }
-  HttpResponse Put(const Browser& b, const std::string& path) { return Call(As(b, "PUT", path)); }
-  HttpResponse Delete(const Browser& b, const std::string& path) {
-    return Call(As(b, "DELETE", path));
-  }
-  std::string ProposeBody(auth::Id org, const std::string& title = "Bread") {
-    return json::serialize(
-        json::object{{"title", title}, {"rationale", "Hunger first."}, {"organization_id", org}});
-  }
-  // Proposes as Ana for CUT; returns the amendment's path.
-  std::string Propose(const std::string& title = "Bread") {
-    HttpResponse r = Post(ana_, kAmendments, ProposeBody(cut_.id, title));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return Header(r, "Location");
-  }
-  HttpResponse Move(const Browser& b, const std::string& path, const std::string& to,
-                    const std::string& reason = "") {
-    json::object body{{"to", to}};
-    if (!reason.empty()) body["reason"] = reason;
-    return Post(b, path + "/transitions", json::serialize(body));
-  }
-  std::string State(const std::string& path) {
-    return std::string(Json(Get(sec_b_, path)).at("state").as_string());
-  }
-  size_t Count() { return drafting_->ListAmendments(g20_.id)->size(); }
-
-  auth::StatementRef g20_;
-  auth::Organization cut_, mst_, other_;
-  Browser sec_b_, ana_, obs_, bea_, out_;
-};
 
 TEST_F(ApiAmendmentsTest, WithoutAVersionThereIsNothingToAmend) {
   ASSERT_TRUE(store_->SetStatementPhase(g20_.id, auth::Phase::kAmendments, std::nullopt).ok());

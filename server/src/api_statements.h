@@ -38,6 +38,17 @@ Result<Version> SnapshotDraft(ApiContext& ctx, const auth::StatementRef& stateme
                               std::string label, VersionReason reason, auth::Phase phase,
                               auth::Id author);
 
+// The amendment named by the {number} parameter of `loaded`; nullopt with `problem` set (404,
+// or the store's error) if there is none (api_amendments.cc).
+std::optional<Amendment> LoadAmendment(ApiContext& ctx, const ApiRequest& req,
+                                       const LoadedStatement& loaded, HttpResponse* problem);
+
+// GET diff's answer for two canonical texts: JSON ({head..., "diff": DIFF.md schema v1}) when
+// `layout` is empty, else the HTML rendering, "inline" or "side-by-side" (api_versions.cc).
+// A 400 problem for another layout.
+HttpResponse DiffResponse(std::string_view old_text, std::string_view new_text,
+                          std::string_view layout, boost::json::object head);
+
 // "YYYY-MM-DDTHH:MM:SSZ" (UTC only, as FormatTime writes it) to Unix seconds.
 std::optional<auth::UnixTime> ParseTime(std::string_view s);
 

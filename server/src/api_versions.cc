@@ -44,7 +44,23 @@ class AuthorNames {
   std::map<auth::Id, std::string> names_;
 };
 
-json::object VersionJson(const Version& v, AuthorNames& authors, bool with_content) {
+// Version number -> the amendments merged into it (for versions taken by a merge).
+using MergedByVersion = std::map<int64_t, json::array>;
+Result<MergedByVersion> MergedAmendments(ApiContext& ctx, auth::Id statement_id) {
+  auto merges = ctx.drafting->ListMerges(statement_id);
+  if (!merges.ok()) return merges.status();
+  MergedByVersion out;
+  for (const Merge& m : *merges) {
+    json::array& numbers = out[m.version_number];
+    for (const MergeEntry& e : m.entries) {
+      if (e.outcome == MergeOutcome::kMerged) numbers.push_back(e.amendment_number);
+    }
+  }
+  return out;
+}
+
+json::object VersionJson(const Version& v, AuthorNames& authors, bool with_content,
+                         const MergedByVersion& merged = {}) {
   json::object out{{"number", v.number},
                    {"label", v.label},
                    {"reason", VersionReasonName(v.reason)},
@@ -52,6 +68,10 @@ json::object VersionJson(const Version& v, AuthorNames& authors, bool with_conte
                    {"author", authors.Of(v.author_user_id)},
                    {"created_at", FormatTime(v.created_at)},
                    {"sha256", v.sha256}};
+  if (v.reason == VersionReason::kMerge) {
+    auto it = merged.find(v.number);
+    out["merged_amendments"] = it == merged.end() ? json::array() : it->second;
+  }
   if (with_content) {
     out["markdown"] = v.canonical_text;
     out["html"] = v.canonical_html;
@@ -98,9 +118,11 @@ HttpResponse ListVersions(ApiContext& ctx, const ApiRequest& req, const ApiCalle
   if (!loaded) return problem;
   auto versions = ctx.drafting->ListVersions(loaded->statement.id);
   if (!versions.ok()) return StoreProblem(versions.status());
+  auto merged = MergedAmendments(ctx, loaded->statement.id);
+  if (!merged.ok()) return StoreProblem(merged.status());
   AuthorNames authors(ctx);
   json::array items;
-  for (const auto& v : *versions) items.push_back(VersionJson(v, authors, false));
+  for (const auto& v : *versions) items.push_back(VersionJson(v, authors, false, *merged));
   return JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}}));
 }
 
@@ -133,8 +155,10 @@ HttpResponse GetVersion(ApiContext& ctx, const ApiRequest& req, const ApiCaller*
   if (!loaded) return problem;
   auto version = LoadVersion(ctx, *loaded, Param(req, "number"), &problem);
   if (!version) return problem;
+  auto merged = MergedAmendments(ctx, loaded->statement.id);
+  if (!merged.ok()) return StoreProblem(merged.status());
   AuthorNames authors(ctx);
-  return JsonResponse(200, json::serialize(VersionJson(*version, authors, true)));
+  return JsonResponse(200, json::serialize(VersionJson(*version, authors, true, *merged)));
 }
 
 HttpResponse GetVersionState(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
@@ -185,7 +209,7 @@ HttpResponse GetDiff(ApiContext& ctx, const ApiRequest& req, const ApiCaller* ca
                     "?from= must name a version number (and ?to= a number or 'draft')");
   }
   if (!layout.empty() && layout != "inline" && layout != "side-by-side") {
-    return ApiError(400, "bad-request", "Bad request", "?layout= is 'inline' or 'side-by-side'");
+    return DiffResponse("", "", layout, {});
   }
   // Each side: a stored version's canonical text, or the draft's now.
   auto side = [&](const std::string& which, std::string* text, json::value* label) -> bool {
@@ -208,17 +232,8 @@ HttpResponse GetDiff(ApiContext& ctx, const ApiRequest& req, const ApiCaller* ca
   std::string old_text, new_text;
   json::value from_label, to_label;
   if (!side(from, &old_text, &from_label) || !side(to, &new_text, &to_label)) return problem;
-  drafting::TextDiff diff = drafting::DiffTexts(old_text, new_text);
-  if (!layout.empty()) {
-    HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = drafting::DiffToHtml(diff, layout == "inline" ? drafting::DiffLayout::kInline
-                                                           : drafting::DiffLayout::kSideBySide);
-    return r;
-  }
-  json::object out{{"from", from_label}, {"to", to_label}};
-  out["diff"] = json::parse(drafting::DiffToJson(diff));
-  return JsonResponse(200, json::serialize(out));
+  return DiffResponse(old_text, new_text, layout,
+                      json::object{{"from", from_label}, {"to", to_label}});
 }
 
 // Who wrote under each client id of the draft, with the organization they write for here
@@ -313,6 +328,23 @@ Result<Version> SnapshotDraft(ApiContext& ctx, const auth::StatementRef& stateme
   v.canonical_html = std::move(text->html);
   v.sha256 = std::move(text->sha256_hex);
   return v;
+}
+
+HttpResponse DiffResponse(std::string_view old_text, std::string_view new_text,
+                          std::string_view layout, json::object head) {
+  if (!layout.empty() && layout != "inline" && layout != "side-by-side") {
+    return ApiError(400, "bad-request", "Bad request", "?layout= is 'inline' or 'side-by-side'");
+  }
+  drafting::TextDiff diff = drafting::DiffTexts(old_text, new_text);
+  if (!layout.empty()) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = drafting::DiffToHtml(diff, layout == "inline" ? drafting::DiffLayout::kInline
+                                                           : drafting::DiffLayout::kSideBySide);
+    return r;
+  }
+  head["diff"] = json::parse(drafting::DiffToJson(diff));
+  return JsonResponse(200, json::serialize(head));
 }
 
 std::vector<ApiRoute> VersionRoutes() {

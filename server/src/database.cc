@@ -218,6 +218,30 @@ const std::vector<std::string_view>& Migrations() {
       " BEGIN SELECT RAISE(ABORT, 'comments are not edited'); END;"
       "CREATE TRIGGER comments_kept BEFORE DELETE ON comments"
       " BEGIN SELECT RAISE(ABORT, 'comments are never deleted'); END;",
+      // 8: merges of accepted amendments into the draft (server/drafting/AMENDMENTS.md): the
+      // version taken after each, and per amendment whether it was merged or left out (and
+      // why). Append-only; an amendment is merged at most once.
+      "CREATE TABLE merges (id INTEGER PRIMARY KEY,"
+      " statement_id INTEGER NOT NULL REFERENCES statements(id),"
+      " version_id INTEGER NOT NULL UNIQUE REFERENCES statement_versions(id),"
+      " created_by INTEGER NOT NULL CHECK (created_by > 0), created_at INTEGER NOT NULL) STRICT;"
+      "CREATE INDEX merges_by_statement ON merges (statement_id, id);"
+      "CREATE TABLE merge_amendments (merge_id INTEGER NOT NULL REFERENCES merges(id),"
+      " amendment_id INTEGER NOT NULL REFERENCES amendments(id),"
+      " outcome TEXT NOT NULL CHECK (outcome IN ('merged', 'collision', 'compromise',"
+      " 'obsolete')),"
+      " taken_number INTEGER NOT NULL DEFAULT 0 CHECK (taken_number >= 0),"
+      " PRIMARY KEY (merge_id, amendment_id)) STRICT, WITHOUT ROWID;"
+      "CREATE UNIQUE INDEX merge_amendments_merged_once ON merge_amendments (amendment_id)"
+      " WHERE outcome = 'merged';"
+      "CREATE TRIGGER merges_no_update BEFORE UPDATE ON merges"
+      " BEGIN SELECT RAISE(ABORT, 'merges are append-only'); END;"
+      "CREATE TRIGGER merges_no_delete BEFORE DELETE ON merges"
+      " BEGIN SELECT RAISE(ABORT, 'merges are append-only'); END;"
+      "CREATE TRIGGER merge_amendments_no_update BEFORE UPDATE ON merge_amendments"
+      " BEGIN SELECT RAISE(ABORT, 'merges are append-only'); END;"
+      "CREATE TRIGGER merge_amendments_no_delete BEFORE DELETE ON merge_amendments"
+      " BEGIN SELECT RAISE(ABORT, 'merges are append-only'); END;",
   };
   return kMigrations;
 }

@@ -11,7 +11,11 @@
 // fork of one version, stored as its own Yjs document. Their state changes are recorded in an
 // append-only list of transitions; supporters are organizations, at most one row each.
 //
-// SqliteDraftingStore (migrations 5 and 6 of database.cc, server/STORAGE.md) is the embedded
+// A merge (AMENDMENTS.md, "Merging") records which accepted amendments were applied to the
+// draft, which were left out and why, and the version taken right after; both are written in
+// one transaction, and an amendment is merged at most once.
+//
+// SqliteDraftingStore (migrations 5, 6 and 8 of database.cc, server/STORAGE.md) is the embedded
 // default; a PostgreSQL one can implement the same interface.
 //
 // Thread-safe: every method may be called from any thread.
@@ -115,6 +119,30 @@ struct AmendmentSettings {
   std::optional<auth::UnixTime> support_deadline;
 };
 
+enum class MergeOutcome {
+  kMerged,      // its changes were applied to the draft
+  kCollision,   // it collided with `taken`, which the secretariat chose instead
+  kCompromise,  // it collided; the secretariat wrote a compromise in the draft instead
+  kObsolete,    // everything it changes is gone from the draft
+};
+std::string_view MergeOutcomeName(MergeOutcome outcome);  // "merged", "collision", ...
+
+struct MergeEntry {
+  auth::Id amendment_id = 0;
+  int64_t amendment_number = 0;
+  MergeOutcome outcome = MergeOutcome::kMerged;
+  int64_t taken = 0;  // kCollision: the number of the amendment merged instead
+};
+
+struct Merge {
+  auth::Id id = 0;
+  auth::Id statement_id = 0;
+  int64_t version_number = 0;  // the version taken after the merge
+  auth::Id created_by = 0;
+  auth::UnixTime created_at = 0;
+  std::vector<MergeEntry> entries;  // by amendment number
+};
+
 class DraftingStore {
  public:
   virtual ~DraftingStore() = default;
@@ -157,6 +185,13 @@ class DraftingStore {
   virtual Result<std::vector<AmendmentSupport>> ListSupporters(auth::Id amendment_id) = 0;
   virtual Result<AmendmentSettings> GetAmendmentSettings(auth::Id statement_id) = 0;
   virtual Status SetAmendmentSettings(const AmendmentSettings& settings) = 0;
+
+  // Stores `version` and `merge` (linked to it) in one transaction and returns the merge as
+  // stored. FailedPrecondition, with nothing stored, if an amendment it merges was merged by
+  // an earlier merge.
+  virtual Result<Merge> RecordMerge(const Merge& merge, const Version& version) = 0;
+  // The statement's merges, oldest first.
+  virtual Result<std::vector<Merge>> ListMerges(auth::Id statement_id) = 0;
 };
 
 // On `<data_dir>/accord.db` (opened and migrated by Database::Open).

@@ -1,6 +1,8 @@
-// DraftingStore on the instance's SQLite file (migrations 5 and 6 of database.cc). One connection
-// behind one mutex, as SqliteAccountStore: drafting traffic is a few requests a minute.
+// DraftingStore on the instance's SQLite file (migrations 5, 6 and 8 of database.cc). One
+// connection behind one mutex, as SqliteAccountStore: drafting traffic is a few requests a minute.
+#include <algorithm>
 #include <mutex>
+#include <utility>
 
 #include "database.h"
 #include "drafting_store.h"
@@ -105,6 +107,53 @@ Result<PhaseChange> ReadPhaseChange(sqlite3_stmt* st) {
 }
 
 Result<int64_t> ReadId(sqlite3_stmt* st) { return ColumnInt(st, 0); }
+
+constexpr char kInsertMerge[] =
+    "INSERT INTO merges (statement_id, version_id, created_by, created_at)"
+    " VALUES (?1, ?2, ?3, ?4) RETURNING id";
+constexpr char kInsertMergeEntry[] =
+    "INSERT INTO merge_amendments (merge_id, amendment_id, outcome, taken_number)"
+    " VALUES (?1, ?2, ?3, ?4)";
+constexpr char kListMerges[] =
+    "SELECT m.id, m.statement_id, v.number, m.created_by, m.created_at FROM merges m"
+    " JOIN statement_versions v ON v.id = m.version_id WHERE m.statement_id = ?1 ORDER BY m.id";
+constexpr char kListMergeEntries[] =
+    "SELECT e.merge_id, a.id, a.number, e.outcome, e.taken_number FROM merge_amendments e"
+    " JOIN merges m ON m.id = e.merge_id JOIN amendments a ON a.id = e.amendment_id"
+    " WHERE m.statement_id = ?1 ORDER BY e.merge_id, a.number";
+
+constexpr std::pair<MergeOutcome, std::string_view> kMergeOutcomes[] = {
+    {MergeOutcome::kMerged, "merged"},
+    {MergeOutcome::kCollision, "collision"},
+    {MergeOutcome::kCompromise, "compromise"},
+    {MergeOutcome::kObsolete, "obsolete"},
+};
+
+Result<Merge> ReadMerge(sqlite3_stmt* st) {
+  Merge m;
+  m.id = ColumnInt(st, 0);
+  m.statement_id = ColumnInt(st, 1);
+  m.version_number = ColumnInt(st, 2);
+  m.created_by = ColumnInt(st, 3);
+  m.created_at = ColumnInt(st, 4);
+  return m;
+}
+
+// A merge entry with its merge's id in front.
+Result<std::pair<auth::Id, MergeEntry>> ReadMergeEntry(sqlite3_stmt* st) {
+  MergeEntry e;
+  e.amendment_id = ColumnInt(st, 1);
+  e.amendment_number = ColumnInt(st, 2);
+  std::string outcome = ColumnText(st, 3);
+  auto known = std::find_if(std::begin(kMergeOutcomes), std::end(kMergeOutcomes),
+                            [&](const auto& o) { return o.second == outcome; });
+  if (known == std::end(kMergeOutcomes)) {
+    return Status::Corruption("stored merge outcome '" + outcome + "' is not known");
+  }
+  e.outcome = known->first;
+  e.taken = ColumnInt(st, 4);
+  return std::make_pair(ColumnInt(st, 0), e);
+}
 
 #define ACCORD_AMENDMENT_COLUMNS                                                      \
   "a.id, a.statement_id, a.number, a.base_version, a.document, a.title, a.rationale," \
@@ -417,6 +466,55 @@ class SqliteDraftingStore final : public DraftingStore {
     return n.ok() ? Status::Ok() : n.status();
   }
 
+  Result<Merge> RecordMerge(const Merge& merge, const Version& version) override {
+    std::lock_guard lock(mu_);
+    Transaction txn(db_->handle());
+    ACCORD_RETURN_IF_ERROR(txn.Begin());
+    auto stored_version = InsertVersionLocked(version);
+    if (!stored_version.ok()) return stored_version.status();
+    auto id = Query(statements_, kInsertMerge)
+                  .Bind(merge.statement_id, stored_version->id, merge.created_by, merge.created_at)
+                  .One(&ReadId, "cannot store the merge",
+                       Status::Internal("INSERT RETURNING gave no row"));
+    if (!id.ok()) return id.status();
+    Merge out = merge;
+    out.id = *id;
+    out.version_number = stored_version->number;
+    for (const MergeEntry& e : merge.entries) {
+      auto n =
+          Query(statements_, kInsertMergeEntry)
+              .Bind(*id, e.amendment_id, MergeOutcomeName(e.outcome), e.taken)
+              .OnClash("merge_amendments.amendment_id",
+                       "amendment " + std::to_string(e.amendment_number) + " was merged already")
+              .Run("cannot store the merge");
+      if (!n.ok()) {
+        if (n.status().code() == Status::Code::kAlreadyExists) {
+          return Status::FailedPrecondition(n.status().message());
+        }
+        return n.status();
+      }
+    }
+    ACCORD_RETURN_IF_ERROR(txn.Commit());
+    return out;
+  }
+
+  Result<std::vector<Merge>> ListMerges(auth::Id statement_id) override {
+    std::lock_guard lock(mu_);
+    auto merges =
+        Query(statements_, kListMerges).Bind(statement_id).All(&ReadMerge, "cannot list merges");
+    if (!merges.ok()) return merges;
+    auto entries = Query(statements_, kListMergeEntries)
+                       .Bind(statement_id)
+                       .All(&ReadMergeEntry, "cannot list merges");
+    if (!entries.ok()) return entries.status();
+    for (auto& [merge_id, entry] : *entries) {
+      for (Merge& m : *merges) {
+        if (m.id == merge_id) m.entries.push_back(entry);
+      }
+    }
+    return merges;
+  }
+
  private:
   Result<int64_t> CountSupportersLocked(auth::Id amendment_id) {
     return Query(statements_, kCountSupporters)
@@ -455,6 +553,13 @@ std::string_view VersionReasonName(VersionReason reason) {
       break;
   }
   return "manual";
+}
+
+std::string_view MergeOutcomeName(MergeOutcome outcome) {
+  for (const auto& [o, name] : kMergeOutcomes) {
+    if (o == outcome) return name;
+  }
+  return "merged";
 }
 
 std::string_view AmendmentStateName(AmendmentState state) {

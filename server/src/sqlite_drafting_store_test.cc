@@ -279,5 +279,56 @@ TEST_F(SqliteAmendmentStoreTest, SettingsDefaultToNoThresholdAndNoDeadline) {
             Status::Code::kInvalidArgument);
 }
 
+TEST_F(SqliteAmendmentStoreTest, MergesAreStoredWithTheirVersionAndMergeAnAmendmentOnce) {
+  auto a = store_->CreateAmendment(Proposal("Bread", orgs_[0]), kPrefix);
+  auto b = store_->CreateAmendment(Proposal("Roses", orgs_[1]), kPrefix);
+  auto c = store_->CreateAmendment(Proposal("Salt", orgs_[2]), kPrefix);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  ASSERT_TRUE(store_->AddVersion(Draft("Base", "We declare.")).ok());
+  Merge m;
+  m.statement_id = statement_;
+  m.created_by = 7;
+  m.created_at = 3000;
+  m.entries = {{a->id, 1, MergeOutcome::kMerged, 0},
+               {b->id, 2, MergeOutcome::kCollision, 1},
+               {c->id, 3, MergeOutcome::kCompromise, 0}};
+  Version v = Draft("Merge of amendment 1", "We declare: bread.");
+  v.reason = VersionReason::kMerge;
+  auto stored = store_->RecordMerge(m, v);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->version_number, 2);
+  EXPECT_EQ(store_->GetVersion(statement_, 2)->reason, VersionReason::kMerge);
+
+  // Amendment 1 cannot be merged again; nothing of the refused merge is stored. The others,
+  // left out, can be merged later.
+  Merge again = m;
+  again.entries = {{b->id, 2, MergeOutcome::kMerged, 0}, {a->id, 1, MergeOutcome::kMerged, 0}};
+  auto refused = store_->RecordMerge(again, Draft("Again", "x"));
+  EXPECT_EQ(refused.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("amendment 1 was merged already"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(store_->ListVersions(statement_)->size(), 2u);
+  again.entries = {{b->id, 2, MergeOutcome::kMerged, 0}};
+  ASSERT_TRUE(store_->RecordMerge(again, Draft("Later", "y")).ok());
+
+  auto merges = store_->ListMerges(statement_);
+  ASSERT_TRUE(merges.ok());
+  ASSERT_EQ(merges->size(), 2u);
+  const Merge& first = (*merges)[0];
+  EXPECT_EQ(first.version_number, 2);
+  EXPECT_EQ(first.created_by, 7);
+  ASSERT_EQ(first.entries.size(), 3u);
+  EXPECT_EQ(first.entries[1].amendment_number, 2);
+  EXPECT_EQ(first.entries[1].outcome, MergeOutcome::kCollision);
+  EXPECT_EQ(first.entries[1].taken, 1);
+  EXPECT_EQ(MergeOutcomeName(first.entries[2].outcome), "compromise");
+  EXPECT_EQ((*merges)[1].version_number, 3);
+  EXPECT_TRUE(store_->ListMerges(12345)->empty());
+
+  auto db = Database::Open(dir_.string());
+  EXPECT_FALSE((*db)->Exec("DELETE FROM merge_amendments;").ok());
+  EXPECT_FALSE((*db)->Exec("UPDATE merges SET created_by = 9;").ok());
+}
+
 }  // namespace
 }  // namespace accord::server

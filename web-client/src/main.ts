@@ -1,6 +1,7 @@
 // Routing and the workspace. Routes: "/" (signed in: the app's hash routes — "#/" statements,
 // "#/statements/<slug>" managing one, ".../versions[/<n>]" and ".../diff?from=&to=&layout="
-// (versions.ts), "#/organizations[/<id>]"; signed out: open a statement with
+// (versions.ts), ".../amendments[?state=]", ".../amendments/<n>" (amendments.ts), ".../merge"
+// (merge.ts), "#/organizations[/<id>]"; signed out: open a statement with
 // a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]"
 // (workspace: with the session cookie when signed in, else with an API token). Each screen
 // renders into <main> of the shell (shell.ts). With a token and no account, who you are (name,
@@ -10,7 +11,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as decoding from 'lib0/decoding'
 import * as authProtocol from 'y-protocols/auth'
-import { catalogs, chooseLanguage, setLanguage, t, type MessageKey } from './i18n'
+import { catalogs, chooseLanguage, setLanguage, t, tf, type MessageKey } from './i18n'
 import { SavedState, type SavedStatus } from './saved-state'
 import { createEditor, FRAGMENT_NAME } from './editor'
 import { authorship } from './authorship'
@@ -23,6 +24,9 @@ import { statementsScreen, statementScreen } from './statements'
 import { organizationsScreen, organizationScreen } from './organizations'
 import { versionsScreen, versionScreen, diffScreen } from './versions'
 import { actingOrganization, parseView, phaseLabel, readOnlyReason, problemView, versionsHref, type Me, type StatementDetail } from './model'
+import { amendmentsScreen, amendmentScreen } from './amendments'
+import { mergeScreen } from './merge'
+import { amendmentDocument, amendmentHref, amendmentReadOnlyReason, stateLabel, type AmendmentDetail } from './amendments-model'
 import './style.css'
 
 const MESSAGE_AUTH = 2
@@ -72,18 +76,26 @@ function identityScreen (then: () => void): void {
   shell(app).append(form)
 }
 
-// The statement behind a draft "statement.<slug>": title, phase and the caller's rights.
-async function statementOf (docName: string): Promise<{ detail: StatementDetail | null, error: string | null }> {
-  const m = docName.match(/^statement\.(.+)$/)
-  if (!m) return { detail: null, error: null }
-  const r = await api('GET', `/statements/${encodeURIComponent(m[1])}`)
-  return r.status === 200 ? { detail: r.body, error: null } : { detail: null, error: problemView(r.status, r.body).message }
+interface StatementInfo { detail: StatementDetail | null, amendment: AmendmentDetail | null, error: string | null }
+
+// The statement behind a draft "statement.<slug>" (title, phase and the caller's rights), and
+// for an amendment's document "statement.<slug>.amendment.<n>" also the amendment (its state
+// decides who writes it).
+async function statementOf (docName: string): Promise<StatementInfo> {
+  const am = amendmentDocument(docName)
+  const slug = am ? am.slug : docName.match(/^statement\.(.+)$/)?.[1]
+  if (!slug) return { detail: null, amendment: null, error: null }
+  const [r, ar] = await Promise.all([api('GET', `/statements/${encodeURIComponent(slug)}`),
+    am ? api('GET', `/statements/${encodeURIComponent(slug)}/amendments/${am.number}`) : Promise.resolve(null)])
+  if (r.status !== 200) return { detail: null, amendment: null, error: problemView(r.status, r.body).message }
+  if (ar && ar.status !== 200) return { detail: null, amendment: null, error: problemView(ar.status, ar.body).message }
+  return { detail: r.body, amendment: ar ? ar.body : null, error: null }
 }
 
 async function workspace (docName: string, params: URLSearchParams, me: Identity, account: Me | null): Promise<void> {
   const token = params.get('token')
   if (!token && !account) { openScreen(); (document.getElementById('f-doc') as HTMLInputElement).value = docName; return }
-  let info = account ? await statementOf(docName) : { detail: null, error: null }
+  let info: StatementInfo = account ? await statementOf(docName) : { detail: null, amendment: null, error: null }
   if (account && info.error) {
     shell(app, { me: account, current: 'statements' }).append(el('div', { className: 'card' }, el('h1', {}, docName),
       el('p', { role: 'alert', className: 'notice', id: 'notice' }, info.error), el('p', {}, el('a', { href: '/#/' }, t('statements')))))
@@ -136,19 +148,23 @@ async function workspace (docName: string, params: URLSearchParams, me: Identity
   const applyStatement = () => {
     const d = info.detail
     if (!d || !account) return
-    title.textContent = d.title
-    document.title = `${d.title} — ${t('appName')}`
-    phase.textContent = phaseLabel(d.phase)
+    const a = info.amendment
+    // An amendment's text: its number and title, its state, a way back to its page; the
+    // authorship colouring belongs to the draft only.
+    title.textContent = a ? `${tf('amendmentN', { n: String(a.number) })}: ${a.title}` : d.title
+    document.title = `${title.textContent} — ${t('appName')}`
+    phase.textContent = a ? `${t('amState')}: ${stateLabel(a.state)}` : phaseLabel(d.phase)
     phase.hidden = false
-    versionsLink.href = versionsHref(d.slug)
+    versionsLink.href = a ? amendmentHref(d.slug, a.number) : versionsHref(d.slug)
+    versionsLink.textContent = a ? t('amBackToPage') : t('versions')
     versionsLink.hidden = false
-    authorsBox.hidden = false
-    reason = readOnlyReason(account, d)
+    authorsBox.hidden = !!a
+    reason = a ? amendmentReadOnlyReason(account, d, a) : readOnlyReason(account, d)
     readOnly = reason !== null
   }
   applyStatement()
   applyReadOnly()
-  if (info.detail) {
+  if (info.detail && !info.amendment) {
     const colouring = authorship(editor.view, doc.getXmlFragment(FRAGMENT_NAME), info.detail.slug, authorsLegend)
     authorsToggle.addEventListener('change', () => { void colouring.setEnabled(authorsToggle.checked) })
   }
@@ -227,6 +243,9 @@ async function signedInHome (me: Me): Promise<void> {
   else if (view.name === 'versions') await versionsScreen(main, view.slug)
   else if (view.name === 'version') await versionScreen(main, view.slug, view.number)
   else if (view.name === 'diff') await diffScreen(main, view.slug, view.from, view.to, view.layout)
+  else if (view.name === 'amendments') await amendmentsScreen(main, me, view.slug, view.state)
+  else if (view.name === 'amendment') await amendmentScreen(main, me, view.slug, view.number)
+  else if (view.name === 'merge') await mergeScreen(main, view.slug)
   else if (view.name === 'organizations') await organizationsScreen(main, me)
   else if (view.name === 'organization') await organizationScreen(main, me, view.id)
   else await statementsScreen(main, me)

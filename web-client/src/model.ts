@@ -63,7 +63,8 @@ export type DiffLayout = 'inline' | 'side'
 export type DiffSide = number | 'draft'
 export type View = { name: 'statements' } | { name: 'statement', slug: string } | { name: 'organizations' } | { name: 'organization', id: number } |
   { name: 'versions', slug: string } | { name: 'version', slug: string, number: number } |
-  { name: 'diff', slug: string, from: number | null, to: DiffSide, layout: DiffLayout }
+  { name: 'diff', slug: string, from: number | null, to: DiffSide, layout: DiffLayout } |
+  { name: 'amendments', slug: string, state: string } | { name: 'amendment', slug: string, number: number } | { name: 'merge', slug: string }
 const POSITIVE = /^[1-9][0-9]*$/
 export function parseView (hash: string): View {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?')
@@ -72,6 +73,9 @@ export function parseView (hash: string): View {
     const slug = parts[1]
     if (parts[2] === 'versions' && parts[3] && POSITIVE.test(parts[3])) return { name: 'version', slug, number: Number(parts[3]) }
     if (parts[2] === 'versions') return { name: 'versions', slug }
+    if (parts[2] === 'amendments' && parts[3] && POSITIVE.test(parts[3])) return { name: 'amendment', slug, number: Number(parts[3]) }
+    if (parts[2] === 'amendments') return { name: 'amendments', slug, state: new URLSearchParams(query).get('state') ?? '' }
+    if (parts[2] === 'merge') return { name: 'merge', slug }
     if (parts[2] === 'diff') {
       const q = new URLSearchParams(query)
       const from = q.get('from') ?? ''
@@ -96,7 +100,7 @@ export function diffHref (slug: string, from: number, to: DiffSide, layout: Diff
 }
 
 export type VersionReason = 'manual' | 'phase' | 'merge'
-export interface Version { number: number, label: string, reason: VersionReason, phase: Phase, author: { id: number, name: string } | null, created_at: string, sha256: string }
+export interface Version { number: number, label: string, reason: VersionReason, phase: Phase, author: { id: number, name: string } | null, created_at: string, sha256: string, merged_amendments?: number[] }
 export interface VersionDetail extends Version { markdown: string, html: string }
 export interface PhaseChange { from: Phase, to: Phase, deadline: string | null, at: string, user_id: number, version: number | null, by?: { id: number, name: string } | null }
 export interface Author { client_id: number, since: string, user: { id: number, name: string }, organization: { id: number, short_name: string, name: string } | null }

@@ -9,6 +9,7 @@ import {
   PHASES, PARTICIPATION_FLAGS, SOURCE_LANGUAGES, flagLabel, versionsHref, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
   type Me, type Organization, type Participation, type Statement, type StatementDetail, type StatementSummary
 } from './model'
+import { amendmentsHref } from './amendments-model'
 
 async function organizationsById (): Promise<Map<number, Organization>> {
   const r = await api('GET', '/organizations')
@@ -51,7 +52,8 @@ export async function statementsScreen (main: HTMLElement, me: Me): Promise<void
     const li = el('li', { className: 'statement', 'data-slug': s.slug }, head, meta)
     li.append(el('h3', { className: 'sub' }, t('participants')), participantList(s, orgs))
     const links = el('p', { className: 'row-links' },
-      el('a', { href: versionsHref(s.slug), className: 'versions', 'aria-label': `${t('versions')}: ${s.title}` }, t('versions')))
+      el('a', { href: versionsHref(s.slug), className: 'versions', 'aria-label': `${t('versions')}: ${s.title}` }, t('versions')),
+      el('a', { href: amendmentsHref(s.slug), className: 'amendments', 'aria-label': `${t('amendments')}: ${s.title}` }, t('amendments')))
     if (d && (d.rights['change-phase'] || d.rights['manage-participants'])) {
       links.append(el('a', { href: `/#/statements/${encodeURIComponent(s.slug)}`, className: 'manage', 'aria-label': `${t('manage')}: ${s.title}` }, t('manage')))
     }
@@ -98,7 +100,8 @@ export async function statementScreen (main: HTMLElement, slug: string): Promise
     el('h1', {}, s.title),
     el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)), ' · ',
       el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft')), ' · ',
-      el('a', { href: versionsHref(s.slug), id: 'versions-link' }, t('versions'))),
+      el('a', { href: versionsHref(s.slug), id: 'versions-link' }, t('versions')), ' · ',
+      el('a', { href: amendmentsHref(s.slug), id: 'amendments-link' }, t('amendments'))),
     status)
   // After a change the screen is drawn again from the server's answer; focus goes to the
   // status line that says what happened.

@@ -12,6 +12,7 @@ import {
   canonicalFileName, diffHref, formatDate, phaseLabel, reasonLabel, versionHref, versionsHref,
   type DiffSide, type PhaseChange, type StatementDetail, type Version, type VersionDetail
 } from './model'
+import { amendmentHref, amendmentsHref } from './amendments-model'
 
 const enc = encodeURIComponent
 const when = (iso: string): string => formatDate(iso, currentLanguage())
@@ -41,6 +42,15 @@ function hashCell (v: Version, status: HTMLElement): HTMLElement {
     copyButton(v.sha256, tf('copyHashOf', { n: String(v.number) }), status))
 }
 
+/** The reason in words; a merge also names its amendments, each a link to its page. */
+function mergedReason (slug: string, v: Version): Node | string {
+  const merged = v.merged_amendments ?? []
+  if (!merged.length) return reasonLabel(v.reason)
+  const span = el('span', { className: 'merged-amendments' }, `${reasonLabel(v.reason)}: `)
+  merged.forEach((n, i) => span.append(...(i ? [', '] : []), el('a', { href: amendmentHref(slug, n) }, `#${n}`)))
+  return span
+}
+
 export async function versionsScreen (main: HTMLElement, slug: string): Promise<void> {
   const s = await statementOrAlert(main, slug)
   if (!s) return
@@ -48,7 +58,8 @@ export async function versionsScreen (main: HTMLElement, slug: string): Promise<
   const status = el('p', { role: 'status', 'aria-live': 'polite', id: 'versions-status', className: 'hint', tabIndex: -1 })
   main.append(back('/#/', t('statements')), el('h1', {}, s.title),
     el('p', { className: 'meta' }, el('span', { className: `badge phase phase-${s.phase}` }, phaseLabel(s.phase)), ' ',
-      el('a', { href: `/d/${enc(s.document)}`, id: 'open-draft' }, t('openDraft'))),
+      el('a', { href: `/d/${enc(s.document)}`, id: 'open-draft' }, t('openDraft')), ' ',
+      el('a', { href: amendmentsHref(slug), id: 'amendments-link' }, t('amendments'))),
     status)
   if (vr.status !== 200) { problem(main, vr); return }
   const versions: Version[] = vr.body.items ?? []
@@ -63,7 +74,7 @@ export async function versionsScreen (main: HTMLElement, slug: string): Promise<
       return [
         String(v.number),
         el('a', { href: versionHref(slug, v.number), className: 'version-label', title: tf('readVersion', { n: String(v.number) }) }, v.label),
-        reasonLabel(v.reason),
+        mergedReason(slug, v),
         phaseLabel(v.phase),
         v.author?.name ?? t('automatic'),
         el('time', { dateTime: v.created_at }, when(v.created_at)),
