@@ -62,7 +62,8 @@ describe('commentRights', () => {
   it('a participating delegate comments but does not resolve', () => {
     expect(commentRights(me('delegate'), statement())).toEqual({ canComment: true, canResolve: false })
   })
-  it('an observer and a delegate of an organization not taking part only read', () => {
+  it('an observer, another organization\'s secretariat and a delegate of an organization not taking part only read', () => {
+    expect(commentRights(me('secretariat'), statement())).toEqual({ canComment: false, canResolve: false })
     expect(commentRights(me('observer'), statement())).toEqual({ canComment: false, canResolve: false })
     expect(commentRights(me('delegate', 3), statement())).toEqual({ canComment: false, canResolve: false })
   })
@@ -73,7 +74,7 @@ describe('commentRights', () => {
     expect(commentRights(me('delegate'), statement({ phase: 'final' })).canComment).toBe(false)
   })
   it('rights sent by the server win', () => {
-    const r = { ...rights, comment: false, 'resolve-comments': true } as unknown as StatementDetail['rights']
+    const r = { ...rights, comment: false, 'resolve-comment': true } as unknown as StatementDetail['rights']
     expect(commentRights(me('delegate'), statement({ rights: r }))).toEqual({ canComment: false, canResolve: true })
   })
 })

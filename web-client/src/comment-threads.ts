@@ -71,14 +71,16 @@ export function orderThreads (threads: Thread[], positionOf: (t: Thread) => numb
 
 /** Who may write and who may resolve, from the statement as GET /statements/{slug} answers. */
 export function commentRights (me: Me, s: StatementDetail): { canComment: boolean, canResolve: boolean } {
+  // The server's rights "comment" and "resolve-comment" (auth/POLICY.md) decide; without
+  // them, the same rule from what the statement says: the statement secretariat (who changes
+  // phases) resolves; it and the delegates of participants comment until the final phase.
   const extra = s.rights as unknown as Record<string, unknown>
-  // The statement secretariat: the one who changes phases. A server-sent right wins.
-  const canResolve = typeof extra['resolve-comments'] === 'boolean' ? extra['resolve-comments'] as boolean : !!s.rights['change-phase']
+  const canResolve = typeof extra['resolve-comment'] === 'boolean' ? extra['resolve-comment'] as boolean : !!s.rights['change-phase']
   if (typeof extra.comment === 'boolean') return { canComment: extra.comment, canResolve }
   if (s.phase === 'final') return { canComment: false, canResolve }
   const taking = new Set(s.participants.map(p => p.organization_id))
-  const participant = me.memberships.some(m => taking.has(m.organization_id) && (m.role === 'delegate' || m.role === 'secretariat'))
-  return { canComment: canResolve || participant, canResolve }
+  const delegate = me.memberships.some(m => taking.has(m.organization_id) && m.role === 'delegate')
+  return { canComment: !!s.rights['change-phase'] || delegate, canResolve }
 }
 
 // ---------------------------------------------------------------------------------------------
