@@ -155,6 +155,8 @@ export function commentsPanel (opts: CommentsOptions): CommentsPanel {
   const drawMarkers = () => {
     if (!onDraft) return
     const view = opts.view!
+    // Not in the middle of an IME composition: try again a little later.
+    if (view.composing) { setTimeout(drawMarkers, 300); return }
     const doc = view.state.doc
     const blocks = new Map<number, { count: number, active: boolean }>()
     for (const th of threads) {
@@ -248,7 +250,17 @@ export function commentsPanel (opts: CommentsOptions): CommentsPanel {
     return v
   }
 
+  // Redrawing a thread (a reply arrived, it was resolved) keeps the focus where it was: the
+  // reply being typed stays focused, a focused button's successor takes the focus.
   const drawThread = (th: Thread, v: ThreadView) => {
+    const focused = document.activeElement as HTMLElement | null
+    const inReply = !!focused && v.reply.contains(focused)
+    const focusClass = focused && !inReply && v.li.contains(focused) ? focused.classList[0] : null
+    drawThreadNow(th, v)
+    if (inReply && document.activeElement !== focused) focused!.focus()
+    else if (focusClass) v.li.querySelector<HTMLElement>(`.${focusClass}`)?.focus()
+  }
+  const drawThreadNow = (th: Thread, v: ThreadView) => {
     const rid = th.root.id
     const name = th.root.author.name
     const resolved = th.root.resolved
@@ -269,9 +281,7 @@ export function commentsPanel (opts: CommentsOptions): CommentsPanel {
         v.expanded ? t('commentHideThread') : t('commentShowThread'))
       toggle.addEventListener('click', () => {
         v.expanded = !v.expanded
-        v.sig = ''
         drawThread(th, v)
-        v.li.querySelector<HTMLElement>('.thread-toggle')?.focus()
       })
       head.append(toggle, ' ', el('span', { className: 'hint' }, tf('commentRepliesN', { n: String(th.replies.length) })))
     }
