@@ -91,7 +91,7 @@ describe('on the stand-in (comments API answered by the test)', () => {
   })
   after(async () => { await standin?.stop() })
 
-  async function open (who, slug, { viewport = DESKTOP, lang = 'en' } = {}) {
+  async function open (who, slug, { viewport = DESKTOP, lang = 'en', frozen = false } = {}) {
     const p = people[who]
     const context = await browser.newContext({ locale: lang === 'es' ? 'es-AR' : 'en-US', viewport })
     if (lang === 'es') await context.addInitScript(() => localStorage.setItem('accord.lang', 'es'))
@@ -108,7 +108,10 @@ describe('on the stand-in (comments API answered by the test)', () => {
       if (p2 === '/session') {
         return json(200, { user: { id: p.id, email: `${who}@example.org`, display_name: p.name, language: 'en' }, memberships: [{ id: p.id, user_id: p.id, organization_id: p.org.id, role: p.role, organization: p.org }], instance_secretariat: who === 'sara', csrf_token: 'c' })
       }
-      if (p2 === `/statements/${slug}`) return json(200, statement(slug, who))
+      if (p2 === `/statements/${slug}`) {
+        const st = statement(slug, who)
+        return json(200, frozen ? { ...st, phase: 'amendments', rights: { ...st.rights, 'edit-draft': false } } : st)
+      }
       if (p2 === `/statements/${slug}/authors`) return json(200, { items: [] })
       if (p2 === `/statements/${slug}/comments` && req.method() === 'GET') {
         assert.equal(url.searchParams.get('target'), 'paragraph', 'the draft asks for paragraph comments')
@@ -148,7 +151,7 @@ describe('on the stand-in (comments API answered by the test)', () => {
       return problem(404, 'not-found', p2)
     })
     await page.goto(`${standin.url}/d/statement.${slug}`)
-    await page.waitForSelector('.accord-editor[contenteditable="true"]')
+    await page.waitForSelector(`.accord-editor[contenteditable="${!frozen}"]`)
     await page.waitForSelector('#comments-panel')
     return page
   }
@@ -287,6 +290,25 @@ describe('on the stand-in (comments API answered by the test)', () => {
     assert.equal(await S.evaluate(() => document.activeElement.className), 'thread-resolve')
     await S.screenshot({ path: path.join(shots, 'fixture-comments-secretariat.png'), fullPage: true })
     for (const p of [A, B, S]) await p.context().close()
+  })
+
+  test('a frozen draft: a click in the text chooses the paragraph to comment on', async () => {
+    const slug = 'congelado'
+    const W = await open('bruno', slug)
+    await W.click('.accord-editor')
+    await W.keyboard.type('Alpha paragraph.')
+    await W.keyboard.press('Enter')
+    await W.keyboard.type('Beta paragraph.')
+    const A = await open('ana', slug, { frozen: true })
+    await A.waitForFunction(() => /Beta/.test(window.accord.editor.view.state.doc.textContent))
+    await A.locator('.accord-editor p', { hasText: 'Beta' }).click()
+    await A.waitForFunction(() => document.querySelector('#comments-where').textContent === 'On the paragraph: “Beta paragraph.”')
+    await A.fill('#comments-new-body', 'On beta, while frozen.')
+    await A.click('#comments-new-submit')
+    await A.waitForSelector('.threads > li')
+    assert.equal(await A.locator('.thread-where').innerText(), 'On “Beta paragraph.”')
+    assert.equal(await editorText(A), 'Alpha paragraph.\nBeta paragraph.', 'the text is unchanged')
+    for (const p of [A, W]) await p.context().close()
   })
 
   test('the panel in Spanish on a phone', async () => {
