@@ -116,7 +116,7 @@ export function commentsPanel (opts: CommentsOptions): CommentsPanel {
   // The new-comment form.
   const where = el('p', { className: 'comment-where', id: id('where') })
   const hint = el('span', { className: 'hint', id: id('hint') }, t('commentHint'))
-  const body = el('textarea', { id: id('new-body'), name: 'body', rows: 3, maxLength: 4000, required: true, 'aria-describedby': onDraft ? `${id('where')} ${id('hint')}` : '' })
+  const body = el('textarea', { id: id('new-body'), name: 'body', rows: 3, maxLength: 4000, required: true, ...(onDraft ? { 'aria-describedby': `${id('where')} ${id('hint')}` } : {}) })
   const newAlert = formAlert(id('new-alert'))
   const submit = el('button', { type: 'submit', id: id('new-submit') }, onDraft ? t('commentOnParagraph') : opts.amendment !== undefined ? t('commentOnAmendment') : t('commentNew'))
   const form = el('form', { className: 'comment-form', id: id('new'), 'aria-labelledby': id('new-h') },
