@@ -12,7 +12,7 @@ struct ActionInfo {
   std::string_view phrase;  // "may <phrase>", for reasons shown to people
 };
 
-constexpr std::array<ActionInfo, 16> kActions = {{
+constexpr std::array<ActionInfo, 18> kActions = {{
     {Action::kManageOrganizations, "manage-organizations", "manage organizations"},
     {Action::kManageUsers, "manage-users", "manage users"},
     {Action::kManageMemberships, "manage-memberships", "give or take roles"},
@@ -29,6 +29,8 @@ constexpr std::array<ActionInfo, 16> kActions = {{
     {Action::kPublishVersion, "publish-version", "publish versions of"},
     {Action::kManageParticipants, "manage-participants", "choose the participants of"},
     {Action::kEndorse, "endorse", "endorse"},
+    {Action::kComment, "comment", "comment on"},
+    {Action::kResolveComment, "resolve-comment", "resolve comments on"},
 }};
 
 std::string_view Phrase(Action action) {
@@ -179,6 +181,23 @@ Decision WrongPhase(const StatementContext& ctx, Action action, std::string_view
               " phase");
 }
 
+// Discussion is open to those who shape the text: the statement secretariat and the delegates
+// of participants (whatever their participation rights: talking about the text is not editing
+// it), until the text is final. Deadlines do not close it: they bind writing the text.
+Decision Comment(const StatementContext& ctx) {
+  if (ctx.statement.phase == Phase::kFinal) {
+    return Deny("the discussion of " + Named(ctx.statement) + " is closed in the final phase");
+  }
+  if (ctx.secretariat) return Allow();
+  for (const Membership& m : ctx.who.memberships) {
+    if (m.role == Role::kDelegate && FindParticipation(ctx.participants, m.organization_id)) {
+      return Allow();
+    }
+  }
+  return Deny("only delegates of organizations taking part in " + Named(ctx.statement) +
+              " and its secretariat may comment on it");
+}
+
 Decision StatementAction(const StatementContext& ctx, Action action) {
   switch (action) {
     case Action::kReadStatement:
@@ -208,6 +227,11 @@ Decision StatementAction(const StatementContext& ctx, Action action) {
     case Action::kEndorse:
       if (ctx.statement.phase != Phase::kFinal) return WrongPhase(ctx, action, "final phase");
       return ActForOrganization(ctx, action, Role::kSignatory, &Participation::sign);
+    case Action::kComment:
+      return Comment(ctx);
+    case Action::kResolveComment:
+      if (!ctx.secretariat) return SecretariatOnly(ctx, action);
+      return Allow();
     default:
       return Deny("unknown action");
   }

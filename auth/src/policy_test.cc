@@ -147,6 +147,14 @@ const Row kRows[] = {
     {"instance_sec",  kEndorse,             kAmendments,    A, false},
     {"instance_sec",  kEndorse,             kConsolidation, A, false},
     {"instance_sec",  kEndorse,             kFinal,         A, false},
+    {"instance_sec",  kComment,             kDrafting,      A, true},
+    {"instance_sec",  kComment,             kAmendments,    A, true},
+    {"instance_sec",  kComment,             kConsolidation, A, true},
+    {"instance_sec",  kComment,             kFinal,         A, false},
+    {"instance_sec",  kResolveComment,      kDrafting,      A, true},
+    {"instance_sec",  kResolveComment,      kAmendments,    A, true},
+    {"instance_sec",  kResolveComment,      kConsolidation, A, true},
+    {"instance_sec",  kResolveComment,      kFinal,         A, true},
     {"convener_sec",  kManageOrganizations, kDrafting,      A, false},
     {"convener_sec",  kManageOrganizations, kAmendments,    A, false},
     {"convener_sec",  kManageOrganizations, kConsolidation, A, false},
@@ -211,6 +219,14 @@ const Row kRows[] = {
     {"convener_sec",  kEndorse,             kAmendments,    A, false},
     {"convener_sec",  kEndorse,             kConsolidation, A, false},
     {"convener_sec",  kEndorse,             kFinal,         A, false},
+    {"convener_sec",  kComment,             kDrafting,      A, true},
+    {"convener_sec",  kComment,             kAmendments,    A, true},
+    {"convener_sec",  kComment,             kConsolidation, A, true},
+    {"convener_sec",  kComment,             kFinal,         A, false},
+    {"convener_sec",  kResolveComment,      kDrafting,      A, true},
+    {"convener_sec",  kResolveComment,      kAmendments,    A, true},
+    {"convener_sec",  kResolveComment,      kConsolidation, A, true},
+    {"convener_sec",  kResolveComment,      kFinal,         A, true},
     {"secretariat_A", kManageOrganizations, kDrafting,      A, false},
     {"secretariat_A", kManageOrganizations, kAmendments,    A, false},
     {"secretariat_A", kManageOrganizations, kConsolidation, A, false},
@@ -275,6 +291,14 @@ const Row kRows[] = {
     {"secretariat_A", kEndorse,             kAmendments,    A, false},
     {"secretariat_A", kEndorse,             kConsolidation, A, false},
     {"secretariat_A", kEndorse,             kFinal,         A, false},
+    {"secretariat_A", kComment,             kDrafting,      A, false},
+    {"secretariat_A", kComment,             kAmendments,    A, false},
+    {"secretariat_A", kComment,             kConsolidation, A, false},
+    {"secretariat_A", kComment,             kFinal,         A, false},
+    {"secretariat_A", kResolveComment,      kDrafting,      A, false},
+    {"secretariat_A", kResolveComment,      kAmendments,    A, false},
+    {"secretariat_A", kResolveComment,      kConsolidation, A, false},
+    {"secretariat_A", kResolveComment,      kFinal,         A, false},
     {"delegate_A",    kManageOrganizations, kDrafting,      A, false},
     {"delegate_A",    kManageOrganizations, kAmendments,    A, false},
     {"delegate_A",    kManageOrganizations, kConsolidation, A, false},
@@ -339,6 +363,14 @@ const Row kRows[] = {
     {"delegate_A",    kEndorse,             kAmendments,    A, false},
     {"delegate_A",    kEndorse,             kConsolidation, A, false},
     {"delegate_A",    kEndorse,             kFinal,         A, false},
+    {"delegate_A",    kComment,             kDrafting,      A, true},
+    {"delegate_A",    kComment,             kAmendments,    A, true},
+    {"delegate_A",    kComment,             kConsolidation, A, true},
+    {"delegate_A",    kComment,             kFinal,         A, false},
+    {"delegate_A",    kResolveComment,      kDrafting,      A, false},
+    {"delegate_A",    kResolveComment,      kAmendments,    A, false},
+    {"delegate_A",    kResolveComment,      kConsolidation, A, false},
+    {"delegate_A",    kResolveComment,      kFinal,         A, false},
     {"signatory_A",   kManageOrganizations, kDrafting,      A, false},
     {"signatory_A",   kManageOrganizations, kAmendments,    A, false},
     {"signatory_A",   kManageOrganizations, kConsolidation, A, false},
@@ -403,6 +435,14 @@ const Row kRows[] = {
     {"signatory_A",   kEndorse,             kAmendments,    A, false},
     {"signatory_A",   kEndorse,             kConsolidation, A, false},
     {"signatory_A",   kEndorse,             kFinal,         A, true},
+    {"signatory_A",   kComment,             kDrafting,      A, false},
+    {"signatory_A",   kComment,             kAmendments,    A, false},
+    {"signatory_A",   kComment,             kConsolidation, A, false},
+    {"signatory_A",   kComment,             kFinal,         A, false},
+    {"signatory_A",   kResolveComment,      kDrafting,      A, false},
+    {"signatory_A",   kResolveComment,      kAmendments,    A, false},
+    {"signatory_A",   kResolveComment,      kConsolidation, A, false},
+    {"signatory_A",   kResolveComment,      kFinal,         A, false},
     {"observer_A",    kManageOrganizations, kDrafting,      A, false},
     {"observer_A",    kManageOrganizations, kAmendments,    A, false},
     {"observer_A",    kManageOrganizations, kConsolidation, A, false},
@@ -467,6 +507,14 @@ const Row kRows[] = {
     {"observer_A",    kEndorse,             kAmendments,    A, false},
     {"observer_A",    kEndorse,             kConsolidation, A, false},
     {"observer_A",    kEndorse,             kFinal,         A, false},
+    {"observer_A",    kComment,             kDrafting,      A, false},
+    {"observer_A",    kComment,             kAmendments,    A, false},
+    {"observer_A",    kComment,             kConsolidation, A, false},
+    {"observer_A",    kComment,             kFinal,         A, false},
+    {"observer_A",    kResolveComment,      kDrafting,      A, false},
+    {"observer_A",    kResolveComment,      kAmendments,    A, false},
+    {"observer_A",    kResolveComment,      kConsolidation, A, false},
+    {"observer_A",    kResolveComment,      kFinal,         A, false},
 
     // ---- A delegate of D, whose organization does not take part. ----
     {"delegate_D",    kManageUsers,         kDrafting,      D, false},
@@ -541,6 +589,18 @@ const Row kRows[] = {
     {"instance_sec",  kReadAudit,           kDrafting,      A, false, Setup::kTokenApiWrite},
     {"delegate_A",    kReadStatement,       kDrafting,      A, false, Setup::kTokenApiWrite},
     {"delegate_A",    kEditDraft,           kDrafting,      A, false, Setup::kTokenApiWrite},
+
+    // ---- Comments: delegates whatever their organization's rights; deadlines do not close
+    // the discussion; tokens need api:write. ----
+    {"delegate_D",    kComment,             kDrafting,      D, false},
+    {"delegate_A",    kComment,             kDrafting,      A, true,  Setup::kRestrictedA},
+    {"delegate_A",    kComment,             kAmendments,    A, true,  Setup::kDeadlinePassed},
+    {"convener_sec",  kResolveComment,      kDrafting,      A, false, Setup::kCNotConvener},
+    {"convener_sec",  kComment,             kDrafting,      A, false, Setup::kCNotConvener},
+    {"delegate_A",    kComment,             kDrafting,      A, false, Setup::kTokenApiRead},
+    {"delegate_A",    kComment,             kDrafting,      A, false, Setup::kTokenDocsReadWrite},
+    {"delegate_A",    kComment,             kDrafting,      A, true,  Setup::kTokenApiWrite},
+    {"instance_sec",  kResolveComment,      kFinal,         A, false, Setup::kTokenApiRead},
 
     // ---- Not signed in, and statement actions without a statement. ----
     {"instance_sec",  kReadDirectory,       kDrafting,      A, false, Setup::kAnonymous},
@@ -655,7 +715,7 @@ INSTANTIATE_TEST_SUITE_P(Rows, PolicyTableTest, ::testing::ValuesIn(kRows),
                            return RowName(info.param);
                          });
 
-// The table above must cover all 16 actions × 4 phases for the six principals of its first
+// The table above must cover all 18 actions × 4 phases for the six principals of its first
 // part; this guards against a row being dropped by accident.
 TEST(PolicyTableCoverageTest, EveryActionAndPhaseForEachMainPrincipal) {
   for (std::string_view who : {"instance_sec", "convener_sec", "secretariat_A", "delegate_A",
@@ -666,7 +726,7 @@ TEST(PolicyTableCoverageTest, EveryActionAndPhaseForEachMainPrincipal) {
         ++seen[{row.action, row.phase}];
       }
     }
-    EXPECT_EQ(seen.size(), 64u) << who;
+    EXPECT_EQ(seen.size(), 72u) << who;
     for (const auto& [key, count] : seen) EXPECT_EQ(count, 1) << who;
   }
 }
@@ -700,6 +760,11 @@ TEST(PolicyReasonTest, ReasonsSayWhatIsWrong) {
       contains(reason({"delegate_D", kReadStatement, kDrafting, D, false}), "\"joint-statement\""));
   EXPECT_TRUE(contains(reason({"signatory_A", kEndorse, kFinal, A, false, Setup::kRestrictedA}),
                        "without the right to endorse"));
+  EXPECT_TRUE(contains(reason({"observer_A", kComment, kDrafting, A, false}),
+                       "only delegates of organizations taking part"));
+  EXPECT_TRUE(contains(reason({"delegate_A", kComment, kFinal, A, false}), "final phase"));
+  EXPECT_TRUE(contains(reason({"delegate_A", kResolveComment, kDrafting, A, false}),
+                       "may resolve comments on"));
   EXPECT_TRUE(contains(reason({"signatory_A", kEndorse, kConsolidation, A, false}),
                        "only in the final phase"));
 }
@@ -722,6 +787,8 @@ TEST(PolicyNamesTest, ActionNamesAreKebabCase) {
       {kPublishVersion, "publish-version"},
       {kManageParticipants, "manage-participants"},
       {kEndorse, "endorse"},
+      {kComment, "comment"},
+      {kResolveComment, "resolve-comment"},
   };
   for (const auto& [action, name] : names) EXPECT_EQ(ActionName(action), name);
 }

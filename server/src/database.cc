@@ -195,6 +195,29 @@ const std::vector<std::string_view>& Migrations() {
       " statement_id INTEGER PRIMARY KEY REFERENCES statements(id),"
       " support_threshold INTEGER NOT NULL DEFAULT 0 CHECK (support_threshold >= 0),"
       " support_deadline INTEGER) STRICT;",
+      // 7: threaded comments (server/drafting/COMMENTS.md, comment_store.h). A top-level
+      // comment targets exactly one of an amendment or an anchor (Yjs relative position bytes
+      // in the live draft); a reply names its thread's top-level comment and no target. Only
+      // a thread's resolution ever changes; comments are never deleted.
+      "CREATE TABLE comments (id INTEGER PRIMARY KEY,"
+      " statement_id INTEGER NOT NULL REFERENCES statements(id),"
+      " parent_id INTEGER REFERENCES comments(id),"
+      " amendment_id INTEGER REFERENCES amendments(id),"
+      " anchor BLOB CHECK (anchor IS NULL OR length(anchor) BETWEEN 1 AND 1024),"
+      " author_user_id INTEGER NOT NULL CHECK (author_user_id > 0),"
+      " author_organization_id INTEGER CHECK (author_organization_id > 0),"
+      " body TEXT NOT NULL CHECK (body <> ''), created_at INTEGER NOT NULL,"
+      " resolved_by INTEGER CHECK (resolved_by > 0), resolved_at INTEGER,"
+      " CHECK ((parent_id IS NULL) = ((amendment_id IS NULL) <> (anchor IS NULL))),"
+      " CHECK (parent_id IS NULL OR (amendment_id IS NULL AND anchor IS NULL"
+      " AND resolved_by IS NULL)),"
+      " CHECK ((resolved_by IS NULL) = (resolved_at IS NULL))) STRICT;"
+      "CREATE INDEX comments_by_statement ON comments (statement_id, id);"
+      "CREATE TRIGGER comments_fixed BEFORE UPDATE OF id, statement_id, parent_id, amendment_id,"
+      " anchor, author_user_id, author_organization_id, body, created_at ON comments"
+      " BEGIN SELECT RAISE(ABORT, 'comments are not edited'); END;"
+      "CREATE TRIGGER comments_kept BEFORE DELETE ON comments"
+      " BEGIN SELECT RAISE(ABORT, 'comments are never deleted'); END;",
   };
   return kMigrations;
 }

@@ -41,6 +41,8 @@ enum class Action {
   kPublishVersion,      // name a version of the draft
   kManageParticipants,  // choose which organizations take part, with which rights
   kEndorse,             // sign the final text for Target.acting_org
+  kComment,             // post comments and replies on the draft and its amendments
+  kResolveComment,      // mark a comment thread resolved, or open it again
 };
 std::string_view ActionName(Action action);  // "edit-draft", "endorse", ...
 
