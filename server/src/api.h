@@ -84,6 +84,7 @@ using Mailer =
     std::function<bool(const std::string& to, const std::string& subject, const std::string& body)>;
 
 // What handlers need; owned by the ApiService, shared by all worker threads.
+class CommentStore;
 class DocumentService;
 class DraftingStore;
 
@@ -91,6 +92,7 @@ struct ApiContext {
   auth::AccountStore* store = nullptr;
   DraftingStore* drafting = nullptr;     // versions, phase record (drafting_store.h)
   DocumentService* documents = nullptr;  // the drafts' current states (document_service.h)
+  CommentStore* comments = nullptr;      // threaded comments (comment_store.h)
   auth::PasswordHasher* passwords = nullptr;
   ApiConfig* config = nullptr;  // read-only once the server runs
   std::string instance_key;     // 32 raw bytes: CSRF MAC key
@@ -143,6 +145,7 @@ std::vector<ApiRoute> AuditRoutes();         // api_audit.cc
 std::vector<ApiRoute> StatementRoutes();     // api_statements.cc (and participants)
 std::vector<ApiRoute> VersionRoutes();       // api_versions.cc (and diffs, phase record)
 std::vector<ApiRoute> AmendmentRoutes();     // api_amendments.cc (and support settings)
+std::vector<ApiRoute> CommentRoutes();       // api_comments.cc
 
 // A problem+json reply for the API; `type` is the stable slug under /problems/.
 HttpResponse ApiError(int status, std::string_view type, std::string_view title,

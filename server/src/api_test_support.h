@@ -24,6 +24,7 @@
 #include "account_admin.h"
 #include "api.h"
 #include "api_service.h"
+#include "comment_store.h"
 #include "document_service.h"
 #include "document_store.h"
 #include "drafting_store.h"
@@ -72,11 +73,15 @@ class ApiTest : public ::testing::Test {
     auto drafting = OpenSqliteDraftingStore(dir_.string());
     ASSERT_TRUE(drafting.ok()) << drafting.status().ToString();
     drafting_ = std::move(*drafting);
+    auto comments = OpenSqliteCommentStore(dir_.string());
+    ASSERT_TRUE(comments.ok()) << comments.status().ToString();
+    comments_ = std::move(*comments);
     auto documents = OpenSqliteDocumentStore(dir_.string());
     ASSERT_TRUE(documents.ok()) << documents.status().ToString();
     document_store_ = std::move(*documents);
     document_service_ = std::make_unique<DocumentService>(*document_store_, nullptr);
     ctx->drafting = drafting_.get();
+    ctx->comments = comments_.get();
     ctx->documents = document_service_.get();
     ctx->passwords = &hasher_;
     ctx->config = &config_;
@@ -109,6 +114,7 @@ class ApiTest : public ::testing::Test {
     service_.reset();
     document_service_.reset();
     document_store_.reset();
+    comments_.reset();
     drafting_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
@@ -246,6 +252,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<SqliteAccountStore> store_;
   crdt::Doc draft_;  // the Yjs document StoreParagraphs edits
   std::unique_ptr<DraftingStore> drafting_;
+  std::unique_ptr<CommentStore> comments_;
   std::unique_ptr<DocumentStore> document_store_;  // the drafts (no rooms in these tests)
   std::unique_ptr<DocumentService> document_service_;
   auth::PasswordHasher hasher_;

@@ -9,6 +9,7 @@
 #include "accord/auth/secret.h"
 #include "api_service.h"
 #include "beast_pch.h"
+#include "comment_store.h"
 #include "commit_queue.h"
 #include "config.h"
 #include "database.h"
@@ -171,6 +172,7 @@ class ServerImpl final : public Server {
 struct Owned {
   std::unique_ptr<SqliteAccountStore> accounts;
   std::unique_ptr<DraftingStore> drafting;
+  std::unique_ptr<CommentStore> comments;
   auth::PasswordHasher passwords;
   ApiConfig config;
 };
@@ -186,6 +188,9 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   auto drafting = OpenSqliteDraftingStore(options.data_dir);
   if (!drafting.ok()) return drafting.status();
   holder->drafting = std::move(*drafting);
+  auto comments = OpenSqliteCommentStore(options.data_dir);
+  if (!comments.ok()) return comments.status();
+  holder->comments = std::move(*comments);
   ServerOptions plain = options;
   plain.public_url.clear();
   if (options.public_url.empty() && !IsLoopbackUrl(EffectivePublicUrl(plain))) {
@@ -215,6 +220,7 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   auto ctx = std::make_unique<ApiContext>();
   ctx->store = holder->accounts.get();
   ctx->drafting = holder->drafting.get();
+  ctx->comments = holder->comments.get();
   ctx->passwords = &holder->passwords;
   ctx->config = &holder->config;
   ctx->instance_key = std::move(*key);

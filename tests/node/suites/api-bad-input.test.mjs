@@ -128,6 +128,7 @@ test('every state-changing endpoint refuses bad input with the documented proble
       .replace('/organizations/{id}', `/organizations/${cut}`)
       .replace('/memberships/{id}', `/memberships/${membership}`)
       .replace('/tokens/{id}', `/tokens/${token}`)
+      .replace('/comments/{id}', '/comments/1')
       .replace('{slug}', 'climate')
       .replace('{org_id}', String(cut))
       .replace('{number}', '1')
@@ -138,6 +139,7 @@ test('every state-changing endpoint refuses bad input with the documented proble
       members: expectStatus(await ops.get(`/api/v1/organizations/${cut}/members`), 200).body,
       statements: expectStatus(await ops.get('/api/v1/statements'), 200).body,
       statement: expectStatus(await ops.get('/api/v1/statements/climate'), 200).body,
+      comments: expectStatus(await ops.get('/api/v1/statements/climate/comments'), 200).body,
       tokens: expectStatus(await ops.get('/api/v1/tokens'), 200).body,
       invitations: expectStatus(await ops.get('/api/v1/invitations'), 200).body,
       sessions: expectStatus(await ops.get('/api/v1/sessions'), 200).body.items.map(s => s.id).sort(),
@@ -164,7 +166,7 @@ test('every state-changing endpoint refuses bad input with the documented proble
     }
 
     const changing = operations().filter(o => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(o.method))
-    assert.equal(changing.length, 31)
+    assert.equal(changing.length, 33)
     for (const op of changing) {
       const p = concrete(op.template)
       await t.test(`${op.method} ${op.template}`, async () => {
@@ -230,7 +232,10 @@ test('every state-changing endpoint refuses bad input with the documented proble
         ['POST', '/api/v1/tokens', { name: 'n', scopes: ['api:read'], expires_in_days: 1.5 }, 'expires_in_days'],
         ['POST', '/api/v1/users/me/password', { current_password: OPS.password, new_password: 'short' }, 'new_password'],
         ['PATCH', '/api/v1/statements/climate', { phase_deadline: '2027-02-30T00:00:00Z' }, 'phase_deadline'],
-        ['PATCH', '/api/v1/statements/climate', { phase_deadline: '2027-01-31T18:00:00+01:00' }, 'phase_deadline']
+        ['PATCH', '/api/v1/statements/climate', { phase_deadline: '2027-01-31T18:00:00+01:00' }, 'phase_deadline'],
+        ['POST', '/api/v1/statements/climate/comments', { body: 'bell\u0007', amendment: 1 }, 'body'],
+        ['POST', '/api/v1/statements/climate/comments', { body: 'both', amendment: 1, parent_id: 1 }, 'parent_id'],
+        ['POST', '/api/v1/statements/climate/comments', { body: 'x', anchor: 'not base64!' }, 'anchor']
       ]
       for (const [method, p, json, field] of bad) {
         const res = expectStatus(await ops.req(method, p, { json }), 422, 'validation-failed')
