@@ -283,7 +283,9 @@ export function commentsPanel (opts: CommentsOptions): CommentsPanel {
         v.expanded = !v.expanded
         drawThread(th, v)
       })
-      head.append(toggle, ' ', el('span', { className: 'hint' }, tf('commentRepliesN', { n: String(th.replies.length) })))
+      head.append(toggle)
+      const k = th.replies.length
+      if (k) head.append(' ', el('span', { className: 'hint' }, k === 1 ? t('commentReplies1') : tf('commentRepliesN', { n: String(k) })))
     }
     const actions = el('div', { className: 'actions thread-actions' })
     const label = (action: string) => tf('commentThreadActionLabel', { action, name })
