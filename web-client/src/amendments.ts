@@ -3,6 +3,8 @@
 // (title and rationale, state and history, supporters, the moves one may make, its change
 // against its base drawn with diff-view.ts, the link to its text in the editor, and the mount
 // point of the comments). The merge view is in merge.ts. Pure parts: amendments-model.ts.
+import { commentsPanel } from './comments'
+import { commentRights } from './comment-threads'
 import { el } from './dom'
 import { t, tf, currentLanguage } from './i18n'
 import { api, type Answer } from './api'
@@ -204,10 +206,10 @@ export async function amendmentScreen (main: HTMLElement, me: Me, slug: string, 
   const actions = actionsSection(me, path, a, can, rerender)
   if (actions) main.append(actions)
   if (can.settle || can.obsolete) main.append(settleForm(path, a, all, can.settle, rerender))
-  main.append(supportSection(a, settings), diffSection(path, a), historySection(a),
-    // MOUNT POINT of the comments on this amendment: commentsPanel (comments.ts, built on
-    // wip/commentui) is mounted into this section; data-slug / data-amendment say which.
-    el('section', { id: 'amendment-comments', 'data-slug': slug, 'data-amendment': String(n), 'aria-label': t('amComments') }))
+  // The discussion of this amendment (comments.ts); it stops polling once the page is left.
+  const discussion = el('section', { id: 'amendment-comments', 'data-slug': slug, 'data-amendment': String(n), 'aria-label': t('amComments') })
+  discussion.append(commentsPanel({ slug, amendment: n, ...commentRights(me, s) }).element)
+  main.append(supportSection(a, settings), diffSection(path, a), historySection(a), discussion)
 }
 
 function editForm (path: string, a: AmendmentDetail, rerender: (m: string) => Promise<void>): HTMLElement {

@@ -11,6 +11,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import type { Node as PMNode, MarkType } from 'prosemirror-model'
 import { schema } from './schema'
 import { authorshipPlugin } from './authorship'
+import { commentsPlugin } from './comments'
 import { t, type MessageKey } from './i18n'
 
 export const FRAGMENT_NAME = 'prosemirror'
@@ -93,6 +94,7 @@ export function createEditor (host: HTMLElement, toolbarHost: HTMLElement, fragm
       yCursorPlugin(awareness),
       yUndoPlugin(),
       authorshipPlugin(),
+      commentsPlugin(),
       keymap({
         'Mod-z': undo, 'Mod-y': redo, 'Mod-Shift-z': redo,
         'Mod-b': toggleMark(schema.marks.strong), 'Mod-i': toggleMark(schema.marks.em), 'Mod-k': toggleLink,

@@ -15,6 +15,7 @@ import { catalogs, chooseLanguage, setLanguage, t, tf, type MessageKey } from '.
 import { SavedState, type SavedStatus } from './saved-state'
 import { createEditor, FRAGMENT_NAME } from './editor'
 import { authorship } from './authorship'
+import { commentsPanel, commentRights, type CommentsPanel } from './comments'
 import { importMarkdown } from './importer'
 import { el } from './dom'
 import { linkScreen, signInScreen } from './account'
@@ -164,9 +165,17 @@ async function workspace (docName: string, params: URLSearchParams, me: Identity
   }
   applyStatement()
   applyReadOnly()
+  let comments: CommentsPanel | null = null
   if (info.detail && !info.amendment) {
     const colouring = authorship(editor.view, doc.getXmlFragment(FRAGMENT_NAME), info.detail.slug, authorsLegend)
     authorsToggle.addEventListener('change', () => { void colouring.setEnabled(authorsToggle.checked) })
+  }
+  // Signed in on a statement's draft: threaded comments on its paragraphs, beside the text
+  // (an amendment's discussion is on its page).
+  if (info.detail && !info.amendment && account) {
+    comments = commentsPanel({ slug: info.detail.slug, ydoc: doc, fragment: doc.getXmlFragment(FRAGMENT_NAME), view: editor.view, ...commentRights(account, info.detail) })
+    main.classList.add('with-comments')
+    main.append(comments.element)
   }
 
   provider.messageHandlers[MESSAGE_SAVED] = (_enc, decoder) => {
@@ -188,7 +197,10 @@ async function workspace (docName: string, params: URLSearchParams, me: Identity
   provider.on('status', async ({ status: s }: { status: string }) => {
     saved.setConnected(s === 'connected')
     if (s !== 'connected') return
-    if (connectedBefore && account) { info = await statementOf(docName); applyStatement(); applyReadOnly() }
+    if (connectedBefore && account) {
+      info = await statementOf(docName); applyStatement(); applyReadOnly()
+      if (info.detail) comments?.setRights(commentRights(account, info.detail))
+    }
     connectedBefore = true
   })
   doc.on('update', () => saved.docChanged())
@@ -222,7 +234,7 @@ async function workspace (docName: string, params: URLSearchParams, me: Identity
   doImport.addEventListener('click', () => { editor.appendDoc(importMarkdown(textarea.value)); textarea.value = ''; dialog.close() })
 
   // Exposed for tests and debugging only.
-  Object.assign(window, { accord: { doc, provider, persistence, saved, editor } })
+  Object.assign(window, { accord: { doc, provider, persistence, saved, editor, comments } })
 }
 
 const show = (main: HTMLElement): void => { shell(app).append(main) }
