@@ -383,6 +383,13 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     assert.match(await B.locator('#am-supporters').innerText(), /SUR — Bruno/)
     assert.equal(await B.locator(`button.am-unsupport[data-org="${orgs.SUR}"]`).count(), 1, 'the support can be withdrawn')
     assert.match(await B.locator('#am-history-table').innerText(), /Submitted → Supported[\s\S]*automatically/)
+    // The amendment's discussion: SUR's delegate comments on it; the thread shows who and for
+    // which organization, and delegates have no "resolve".
+    await B.fill('#amendment-comments .comment-form textarea[name=body]', 'SUR agrees: bread matters too.')
+    await B.click('#amendment-comments .comment-form button[type=submit]')
+    await B.waitForFunction(() => /SUR agrees: bread matters too\./.test(document.querySelector('#amendment-comments .threads')?.textContent ?? ''))
+    assert.match(await B.locator('#amendment-comments .threads').innerText(), /Bruno[\s\S]*SUR/)
+    assert.equal(await B.locator('#amendment-comments button', { hasText: /^Resolve/ }).count(), 0)
     await noHorizontalScroll(B, 'amendment page on a phone')
     await shot(B, 'amendment-supported-phone')
     // The editor is read-only for another organization, with the reason.
