@@ -149,8 +149,7 @@ TEST(Merkle, EveryInclusionProofVerifiesAndTamperingFails) {
       for (uint64_t other : {n - 1, n + 1}) {
         if (other <= i) continue;
         bool same_shape =
-            InclusionProof(std::span(all).first(other), i).value().size() == proof.size() &&
-            RootFromLeafHashes(std::span(all).first(other)) != root;
+            InclusionProof(std::span(all).first(other), i).value().size() == proof.size();
         if (!same_shape) {
           EXPECT_FALSE(VerifyInclusion(leaves[i], i, other, proof, root).ok())
               << i << " in " << n << " claimed in " << other;
