@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 
 namespace accord::signon {
@@ -148,6 +149,46 @@ TEST(CanonicalizeJson, BoostValuesThatJcsRefuses) {
   boost::json::object o;
   o["\xED\xA0\x80"] = 1;
   EXPECT_FALSE(CanonicalizeJson(boost::json::value(o)).ok());
+}
+
+// Hostile input: byte mutations of a tricky document never crash the parser (ASan/UBSan in
+// `make test`), and whatever is accepted canonicalizes to a fixed point that Boost.JSON reads.
+TEST(CanonicalizeJson, MutatedInputIsRefusedOrCanonicalizedToAFixedPoint) {
+  const std::string base =
+      R"({"a":[1,-0.5e-7,1E21,{"\ud83d\ude00":"x\u0000"}],"é":null,"b":true,"c":"\/\\"})";
+  std::mt19937 rng(20261203);  // fixed: the same cases every run
+  const std::string alphabet = "{}[],:\"\\-+.eE0123456789untrfalsd \t\n\xC3\xA9\xF0\x9F\xED\xFF";
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s = base;
+    for (int k = std::uniform_int_distribution<int>(1, 4)(rng); k > 0; --k) {
+      size_t at = std::uniform_int_distribution<size_t>(0, s.size() - 1)(rng);
+      char c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+      switch (rng() % 3) {
+        case 0:
+          s[at] = c;
+          break;
+        case 1:
+          s.insert(s.begin() + at, c);
+          break;
+        default:
+          s.erase(at, 1);
+      }
+    }
+    auto r = CanonicalizeJson(s);
+    if (!r.ok()) {
+      EXPECT_TRUE(r.status().code() == Status::Code::kInvalidArgument) << r.status().ToString();
+      continue;
+    }
+    ++accepted;
+    auto again = CanonicalizeJson(r.value());
+    ASSERT_TRUE(again.ok()) << r.value();
+    EXPECT_EQ(again.value(), r.value());
+    boost::system::error_code ec;
+    boost::json::parse(r.value(), ec);
+    EXPECT_FALSE(ec) << r.value();
+  }
+  EXPECT_GT(accepted, 100);  // the mutations do reach the canonical writer
 }
 
 }  // namespace

@@ -14,14 +14,6 @@ std::string Hex(const Hash& h) {
   return HexEncode({reinterpret_cast<const char*>(h.data()), h.size()});
 }
 
-Hash FromHex(std::string_view hex) {
-  auto bytes = HexDecode(hex);
-  Hash h{};
-  EXPECT_TRUE(bytes.has_value() && bytes->size() == h.size()) << hex;
-  if (bytes && bytes->size() == h.size()) std::copy(bytes->begin(), bytes->end(), h.begin());
-  return h;
-}
-
 std::vector<std::string> Hexes(const std::vector<Hash>& hashes) {
   std::vector<std::string> out;
   for (const Hash& h : hashes) out.push_back(Hex(h));
@@ -142,8 +134,12 @@ TEST(Merkle, EveryInclusionProofVerifiesAndTamperingFails) {
       ASSERT_TRUE(VerifyInclusion(leaves[i], i, n, proof, root).ok()) << i << "/" << n;
       EXPECT_FALSE(VerifyInclusion(leaves[i], i, n, proof, bad_root).ok());
       EXPECT_FALSE(VerifyInclusion(all[n], i, n, proof, root).ok());  // another leaf
-      if (i + 1 < n) EXPECT_FALSE(VerifyInclusion(leaves[i], i + 1, n, proof, root).ok());
-      if (i > 0) EXPECT_FALSE(VerifyInclusion(leaves[i], i - 1, n, proof, root).ok());
+      if (i + 1 < n) {
+        EXPECT_FALSE(VerifyInclusion(leaves[i], i + 1, n, proof, root).ok());
+      }
+      if (i > 0) {
+        EXPECT_FALSE(VerifyInclusion(leaves[i], i - 1, n, proof, root).ok());
+      }
       // The root does not commit to the size (the signed checkpoint does): a neighbouring size
       // whose path to leaf i has the same shape accepts the same proof; any other shape fails.
       for (uint64_t other : {n - 1, n + 1}) {
@@ -197,7 +193,9 @@ TEST(Merkle, EveryConsistencyProofVerifiesAndTamperingFails) {
       }
       // Another size with the same proof and roots.
       EXPECT_FALSE(VerifyConsistency(m - 1, n, roots[m], roots[n], proof).ok());
-      if (m + 1 < n) EXPECT_FALSE(VerifyConsistency(m + 1, n, roots[m], roots[n], proof).ok());
+      if (m + 1 < n) {
+        EXPECT_FALSE(VerifyConsistency(m + 1, n, roots[m], roots[n], proof).ok());
+      }
       // As with inclusion, the new root does not commit to the new size: only a neighbouring
       // size whose proof has the same shape may accept it.
       for (uint64_t other : {n - 1, n + 1}) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,13 @@ TEST(SignedNote, RejectsBadSignaturesAndUnknownSigners) {
   blob += forged_sig.substr(4);
   std::string spliced = "tree\n5\n\n\xE2\x80\x94 log.example " + Base64Encode(blob) + "\n";
   EXPECT_EQ(OpenNote(spliced, known).status().code(), Status::Code::kUnauthenticated);
+  // A repeated good line is listed once; a broken repeat after a good line still rejects.
+  std::string good_line = note.substr(note.find("\n\n") + 2);
+  auto twice = OpenNote(note + good_line, known);
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice.value().verified.size(), 1u);
+  EXPECT_EQ(OpenNote(note + spliced.substr(spliced.find("\n\n") + 2), known).status().code(),
+            Status::Code::kUnauthenticated);
   // Only unknown signers: nothing verified.
   NoteVerifier unrelated[] = {NewSigner("elsewhere").Verifier()};
   EXPECT_EQ(OpenNote(note, unrelated).status().code(), Status::Code::kUnauthenticated);
@@ -185,6 +193,43 @@ TEST(SignedNote, RefusesUnsignableTextsAndBadKeys) {
   EXPECT_FALSE(NoteSigner::Parse(kGoVerifierKey).ok());
   std::string k(kGoSignerKey);
   EXPECT_FALSE(NoteSigner::Parse("PRIVATE+KEY+PeterNeumann+00000000" + k.substr(33)).ok());
+}
+
+// Hostile input: mutated notes never crash the parser, and the only text a mutated note can
+// open to is the text that was signed.
+TEST(SignedNote, MutatedNotesOpenOnlyToTheSignedText) {
+  NoteSigner a = NewSigner("a.example"), b = NewSigner("b.example");
+  NoteSigner both[] = {a, b};
+  const std::string text = "accord.example.org/log\n42\nroot\n";
+  const std::string note = SignNote(text, both).value();
+  NoteVerifier verifiers[] = {a.Verifier()};
+  std::mt19937 rng(8);  // fixed: the same cases every run
+  const std::string alphabet = "\n +/=A0a\xE2\x80\x94";
+  int opened = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string s = note;
+    for (int k = std::uniform_int_distribution<int>(1, 3)(rng); k > 0; --k) {
+      size_t at = std::uniform_int_distribution<size_t>(0, s.size() - 1)(rng);
+      char c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+      switch (rng() % 3) {
+        case 0:
+          s[at] = c;
+          break;
+        case 1:
+          s.insert(s.begin() + at, c);
+          break;
+        default:
+          s.erase(at, 1);
+      }
+    }
+    auto r = OpenNote(s, verifiers);
+    if (r.ok()) {
+      ++opened;
+      EXPECT_EQ(r.value().text, text) << s;
+    }
+  }
+  // Mutations confined to b's line leave a's signature standing.
+  EXPECT_GT(opened, 0);
 }
 
 }  // namespace

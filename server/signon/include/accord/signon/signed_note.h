@@ -108,7 +108,8 @@ Result<ParsedNote> ParseNote(std::string_view note);
 
 // Parses and checks signatures against `verifiers` (looked up by name and key hash). Signatures
 // by unknown keys are returned unverified; a bad signature by a known key is kUnauthenticated,
-// as is a note with no signature by any known key. Malformed notes are kCorruption.
+// as is a note with no signature by any known key. Malformed notes are kCorruption. Every line
+// by a known key must verify, repeated lines included; a key verified twice is listed once.
 Result<OpenedNote> OpenNote(std::string_view note, std::span<const NoteVerifier> verifiers);
 
 }  // namespace accord::signon
