@@ -19,35 +19,39 @@ Hash Subtree(std::span<const Hash> leaves, uint64_t begin, uint64_t end) {
 }
 
 // PATH(m, D[begin:end]) appended to out, leaf end first.
-void Path(std::span<const Hash> leaves, uint64_t m, uint64_t begin, uint64_t end,
+void Path(const SubtreeHashFn& subtree, uint64_t m, uint64_t begin, uint64_t end,
           std::vector<Hash>& out) {
   if (end - begin <= 1) return;
   uint64_t k = SplitPoint(end - begin);
   if (m < k) {
-    Path(leaves, m, begin, begin + k, out);
-    out.push_back(Subtree(leaves, begin + k, end));
+    Path(subtree, m, begin, begin + k, out);
+    out.push_back(subtree(begin + k, end));
   } else {
-    Path(leaves, m - k, begin + k, end, out);
-    out.push_back(Subtree(leaves, begin, begin + k));
+    Path(subtree, m - k, begin + k, end, out);
+    out.push_back(subtree(begin, begin + k));
   }
 }
 
 // SUBPROOF(m, D[begin:end], whole) appended to out. `whole` says the old tree's root is this very
 // subtree, so the verifier already knows its hash.
-void Subproof(std::span<const Hash> leaves, uint64_t m, uint64_t begin, uint64_t end, bool whole,
+void Subproof(const SubtreeHashFn& subtree, uint64_t m, uint64_t begin, uint64_t end, bool whole,
               std::vector<Hash>& out) {
   if (m == end - begin) {
-    if (!whole) out.push_back(Subtree(leaves, begin, end));
+    if (!whole) out.push_back(subtree(begin, end));
     return;
   }
   uint64_t k = SplitPoint(end - begin);
   if (m <= k) {
-    Subproof(leaves, m, begin, begin + k, whole, out);
-    out.push_back(Subtree(leaves, begin + k, end));
+    Subproof(subtree, m, begin, begin + k, whole, out);
+    out.push_back(subtree(begin + k, end));
   } else {
-    Subproof(leaves, m - k, begin + k, end, false, out);
-    out.push_back(Subtree(leaves, begin, begin + k));
+    Subproof(subtree, m - k, begin + k, end, false, out);
+    out.push_back(subtree(begin, begin + k));
   }
+}
+
+SubtreeHashFn FromLeaves(std::span<const Hash> leaves) {
+  return [leaves](uint64_t begin, uint64_t end) { return Subtree(leaves, begin, end); };
 }
 
 Hash Sha256Parts(std::initializer_list<std::string_view> parts) {
@@ -78,14 +82,19 @@ Hash RootFromLeafHashes(std::span<const Hash> leaf_hashes) {
   return Subtree(leaf_hashes, 0, leaf_hashes.size());
 }
 
-Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaf_hashes, uint64_t index) {
-  if (index >= leaf_hashes.size()) {
+Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t tree_size,
+                                         const SubtreeHashFn& subtree) {
+  if (index >= tree_size) {
     return Status::InvalidArgument("leaf index " + std::to_string(index) + " is not in a tree of " +
-                                   std::to_string(leaf_hashes.size()));
+                                   std::to_string(tree_size));
   }
   std::vector<Hash> proof;
-  Path(leaf_hashes, index, 0, leaf_hashes.size(), proof);
+  Path(subtree, index, 0, tree_size, proof);
   return proof;
+}
+
+Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaf_hashes, uint64_t index) {
+  return InclusionProof(index, leaf_hashes.size(), FromLeaves(leaf_hashes));
 }
 
 Status VerifyInclusion(const Hash& leaf_hash, uint64_t index, uint64_t tree_size,
@@ -113,15 +122,20 @@ Status VerifyInclusion(const Hash& leaf_hash, uint64_t index, uint64_t tree_size
   return Status::Ok();
 }
 
-Result<std::vector<Hash>> ConsistencyProof(std::span<const Hash> leaf_hashes, uint64_t old_size) {
-  if (old_size > leaf_hashes.size()) {
+Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t tree_size,
+                                           const SubtreeHashFn& subtree) {
+  if (old_size > tree_size) {
     return Status::InvalidArgument("old tree size " + std::to_string(old_size) +
-                                   " exceeds the tree size " + std::to_string(leaf_hashes.size()));
+                                   " exceeds the tree size " + std::to_string(tree_size));
   }
   std::vector<Hash> proof;
-  if (old_size == 0 || old_size == leaf_hashes.size()) return proof;
-  Subproof(leaf_hashes, old_size, 0, leaf_hashes.size(), true, proof);
+  if (old_size == 0 || old_size == tree_size) return proof;
+  Subproof(subtree, old_size, 0, tree_size, true, proof);
   return proof;
+}
+
+Result<std::vector<Hash>> ConsistencyProof(std::span<const Hash> leaf_hashes, uint64_t old_size) {
+  return ConsistencyProof(old_size, leaf_hashes.size(), FromLeaves(leaf_hashes));
 }
 
 Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_root,
@@ -161,6 +175,38 @@ Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_r
   if (fr != old_root) return Status::Corruption("consistency proof does not lead to the old root");
   if (sr != new_root) return Status::Corruption("consistency proof does not lead to the new root");
   return Status::Ok();
+}
+
+Result<MerkleFrontier> MerkleFrontier::Restore(uint64_t size, std::vector<Hash> hashes) {
+  if (hashes.size() != static_cast<size_t>(std::popcount(size))) {
+    return Status::InvalidArgument("a Merkle frontier of size " + std::to_string(size) + " has " +
+                                   std::to_string(std::popcount(size)) + " hashes, not " +
+                                   std::to_string(hashes.size()));
+  }
+  MerkleFrontier f;
+  f.size_ = size;
+  f.hashes_ = std::move(hashes);
+  return f;
+}
+
+void MerkleFrontier::Append(const Hash& leaf_hash) {
+  // Like binary increment: each trailing 1 bit of the size is a complete subtree of the same
+  // size as the carry, merged into it.
+  Hash carry = leaf_hash;
+  for (uint64_t s = size_; s & 1; s >>= 1) {
+    carry = HashChildren(hashes_.back(), carry);
+    hashes_.pop_back();
+  }
+  hashes_.push_back(carry);
+  ++size_;
+}
+
+Hash MerkleFrontier::Root() const {
+  if (hashes_.empty()) return Sha256("");
+  // RFC 9162 splits at the largest power of two, so the right edge folds from the smallest.
+  Hash r = hashes_.back();
+  for (size_t i = hashes_.size() - 1; i-- > 0;) r = HashChildren(hashes_[i], r);
+  return r;
 }
 
 }  // namespace accord::signon

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <string>
 #include <vector>
 
@@ -232,6 +233,60 @@ TEST(Merkle, VerificationNeedsOnlyTheProofForHugeTrees) {
   for (const Hash& p : proof) r = HashChildren(p, r);  // the last leaf is a right child always
   EXPECT_TRUE(VerifyInclusion(HashLeaf("last"), n - 1, n, proof, r).ok());
   EXPECT_FALSE(VerifyInclusion(HashLeaf("last"), n - 2, n, proof, r).ok());
+}
+
+// Proofs from a subtree-hash source are the proofs from the leaves, and the source is only
+// asked for aligned ranges — complete subtrees or a ragged right edge — as merkle.h promises.
+TEST(Merkle, ProofsFromSubtreeHashesMatchAndAskOnlyAlignedRanges) {
+  constexpr int kMax = 40;
+  std::vector<Hash> all = Leaves(kMax);
+  for (uint64_t n = 1; n <= kMax; ++n) {
+    auto leaves = std::span(all).first(n);
+    int calls = 0;
+    SubtreeHashFn source = [&](uint64_t begin, uint64_t end) {
+      ++calls;
+      EXPECT_LT(begin, end);
+      EXPECT_LE(end, n);
+      EXPECT_EQ(begin % std::bit_ceil(end - begin), 0u) << begin << ".." << end;
+      return RootFromLeafHashes(leaves.subspan(begin, end - begin));
+    };
+    for (uint64_t i = 0; i < n; ++i) {
+      calls = 0;
+      auto proof = InclusionProof(i, n, source);
+      ASSERT_TRUE(proof.ok());
+      EXPECT_EQ(proof.value(), InclusionProof(leaves, i).value());
+      EXPECT_EQ(calls, static_cast<int>(proof.value().size()));  // one lookup per proof hash
+    }
+    for (uint64_t m = 0; m <= n; ++m) {
+      auto proof = ConsistencyProof(m, n, source);
+      ASSERT_TRUE(proof.ok());
+      EXPECT_EQ(proof.value(), ConsistencyProof(leaves, m).value());
+    }
+    EXPECT_FALSE(InclusionProof(n, n, source).ok());
+    EXPECT_FALSE(ConsistencyProof(n + 1, n, source).ok());
+  }
+}
+
+TEST(Merkle, FrontierTracksTheRootWithoutLeaves) {
+  std::vector<Hash> all = Leaves(300);
+  MerkleFrontier f;
+  EXPECT_EQ(f.Root(), Sha256(""));
+  for (uint64_t n = 1; n <= all.size(); ++n) {
+    f.Append(all[n - 1]);
+    ASSERT_EQ(f.size(), n);
+    EXPECT_EQ(f.hashes().size(), static_cast<size_t>(std::popcount(n)));
+    ASSERT_EQ(f.Root(), RootFromLeafHashes(std::span(all).first(n))) << n;
+  }
+  // Saved and restored, it carries on as if never interrupted.
+  auto restored = MerkleFrontier::Restore(f.size(), f.hashes());
+  ASSERT_TRUE(restored.ok());
+  MerkleFrontier g = restored.value();
+  g.Append(HashLeaf("next"));
+  std::vector<Hash> more = all;
+  more.push_back(HashLeaf("next"));
+  EXPECT_EQ(g.Root(), RootFromLeafHashes(more));
+  EXPECT_EQ(MerkleFrontier::Restore(7, {Sha256("a")}).status().code(),
+            Status::Code::kInvalidArgument);
 }
 
 }  // namespace
