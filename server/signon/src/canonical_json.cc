@@ -394,7 +394,7 @@ Status CanonicalValue(const boost::json::value& v, int depth, std::string& out) 
 
 Result<std::string> CanonicalizeJson(std::string_view json_text) { return Parser(json_text).Run(); }
 
-Result<std::string> CanonicalizeJson(const boost::json::value& value) {
+Result<std::string> CanonicalizeJsonValue(const boost::json::value& value) {
   std::string out;
   if (Status s = CanonicalValue(value, 0, out); !s.ok()) return s;
   return out;

@@ -29,8 +29,9 @@ inline constexpr int kMaxJsonDepth = 256;
 Result<std::string> CanonicalizeJson(std::string_view json_text);
 
 // Canonical form of a Boost.JSON value. Integers (int64/uint64) are numbers like any other:
-// they are converted to the nearest double first, as a JSON parser in ECMAScript would.
-Result<std::string> CanonicalizeJson(const boost::json::value& value);
+// they are converted to the nearest double first, as a JSON parser in ECMAScript would. (Named
+// apart from CanonicalizeJson: a string literal converts to both string_view and json::value.)
+Result<std::string> CanonicalizeJsonValue(const boost::json::value& value);
 
 // ECMAScript Number.prototype.toString of a finite double (the shortest digits that round-trip;
 // plain notation for exponents -7 < e < 21, else "1e+21", "1.5e-7"); -0 gives "0".
