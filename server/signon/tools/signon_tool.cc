@@ -102,9 +102,20 @@ std::vector<std::string> StdinLines() {
   return lines;
 }
 
+// Hashes on stdin are input, not usage: a malformed one is refused (exit 1).
+struct BadInput {
+  std::string message;
+};
+
 std::vector<Hash> StdinHashes() {
   std::vector<Hash> out;
-  for (const std::string& line : StdinLines()) out.push_back(HashArg(line));
+  for (const std::string& line : StdinLines()) {
+    std::string bytes;
+    if (!Unhex(line, bytes) || bytes.size() != 32) throw BadInput{"proof hashes are 64 hex digits"};
+    Hash h;
+    std::copy(bytes.begin(), bytes.end(), h.begin());
+    out.push_back(h);
+  }
   return out;
 }
 
@@ -247,6 +258,8 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   try {
     return Run({argv + 1, argv + argc});
+  } catch (const BadInput& e) {
+    return Refuse(e.message);
   } catch (const Usage&) {
     std::cerr << kUsage;
     return 2;
