@@ -92,6 +92,8 @@ describe('canonicalJson (RFC 8785)', () => {
   it('sorts nested objects, keeps array order, puts a prefix first', () => {
     expect(canonicalJson({ b: [{ z: 1, a: 2 }, 3], a: {}, '': [] })).toBe('{"":[],"a":{},"b":[{"a":2,"z":1},3]}')
     expect(canonicalJson({ ab: 1, a: 2, b: 3, A: 4 })).toBe('{"A":4,"a":2,"ab":1,"b":3}')
+    // Integer-like names, which JS enumerates numerically first, still sort as strings.
+    expect(canonicalJson({ 9: 'nine', 10: 'ten', a: 'a', 1: 'one' })).toBe('{"1":"one","10":"ten","9":"nine","a":"a"}')
     expect(canonicalJson(Object.assign(Object.create(null), { y: true, x: null }))).toBe('{"x":null,"y":true}')
   })
 
