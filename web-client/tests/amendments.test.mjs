@@ -8,42 +8,14 @@
 // the change. Run `npm run build` first. Screenshots: test-results/.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { PASSWORD, DESKTOP, PHONE, skipServer, launchChromium, startServer, signIn, apiCall as call, waitSaved as savedState, typeParagraphs, shot, noHorizontalScroll, seen, texts } from './support.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '../test-results')
-mkdirSync(shots, { recursive: true })
-process.env.ACCORD_BIN_DIR ||= path.resolve(here, '../../build-asan/bin')
-const haveAccordd = existsSync(path.join(process.env.ACCORD_BIN_DIR, 'accordd'))
-// As in the other files: only an explicit stand-in run skips the accordd part.
-const skipServer = process.env.ACCORD_STANDIN === '1' && 'needs accordd (the stand-in has no accounts)'
-
-const PASSWORD = 'correct horse battery staple'
-const DESKTOP = { width: 1280, height: 860 }
-const PHONE = { width: 390, height: 800 }
 const SLUG = 'enmiendas'
 let browser
 
-before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
-})
+before(async () => { browser = await launchChromium() })
 after(async () => { await browser?.close() })
 
-const shot = (page, name) => page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true })
-// What a sighted reader sees: the text without the visually hidden words for screen readers.
-const seen = locator => locator.evaluate(e => { const c = e.cloneNode(true); c.querySelectorAll('.sr-only').forEach(x => x.remove()); return c.textContent })
-const texts = (page, sel) => page.locator(sel).evaluateAll(es => es.map(e => { const c = e.cloneNode(true); c.querySelectorAll('.sr-only').forEach(x => x.remove()); return c.textContent }))
-async function noHorizontalScroll (page, what) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  if (scroll > width) {
-    // Name the elements that stick out, to find the culprit from the log.
-    console.error(await page.evaluate(w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w).map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 15).join('\n'), width))
-  }
-  assert.ok(scroll <= width, `${what}: no horizontal scroll at ${width}px (content is ${scroll}px wide)`)
-}
 const statusSays = (page, re) => page.waitForFunction(src => new RegExp(src).test(document.querySelector('#am-status')?.textContent ?? ''), re.source)
 
 // ---------------------------------------------------------------------------------------------
@@ -256,10 +228,8 @@ describe('amendments with accordd', { skip: skipServer }, () => {
   const orgs = {}
 
   before(async () => {
-    if (!haveAccordd) throw new Error(`no accordd in ${process.env.ACCORD_BIN_DIR}: build it or set ACCORD_BIN_DIR`)
-    const { startAccordd } = await import('../../tests/node/lib/accordd.mjs')
     accounts = await import('../../tests/node/lib/accounts.mjs')
-    server = await startAccordd({ args: ['--web', path.resolve(here, '../dist')] })
+    server = await startServer()
     const d = server.dataDir
     accounts.setupInstance(d, { password: PASSWORD })
     orgs.NORTE = accounts.addOrg(d, 'NORTE', { name: 'Sindicato Norte', kind: 'union' })
@@ -269,26 +239,12 @@ describe('amendments with accordd', { skip: skipServer }, () => {
   })
   after(async () => { await server?.stop() })
 
-  async function signedIn (who, email, viewport = DESKTOP) {
-    const context = await browser.newContext({ locale: 'en-US', viewport })
-    const page = await context.newPage()
-    page.on('pageerror', e => console.error(`[${who}] pageerror`, e))
-    await page.goto(server.url + '/signin')
-    await page.fill('#email', email)
-    await page.fill('#password', PASSWORD)
-    await page.click('#signin button[type=submit]')
-    await page.waitForSelector('#signed-in-as')
-    pages[who] = page
-    return page
+  // call (the REST API from inside the signed-in page) is only for the set-up the other
+  // browser tests already cover through the screens.
+  const signedIn = async (who, email, viewport = DESKTOP) => {
+    pages[who] = await signIn(browser, server.url, who, email, { viewport })
+    return pages[who]
   }
-  // The REST API from inside the signed-in page (session cookie + CSRF token): only for the
-  // set-up the other browser tests already cover through the screens.
-  const call = (page, method, p, body) => page.evaluate(async ([method, p, body]) => {
-    const s = await (await fetch('/api/v1/session')).json()
-    const r = await fetch('/api/v1' + p, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: r.status, body: await r.json().catch(() => null) }
-  }, [method, p, body])
-  const savedState = page => page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
 
   test('set-up: a statement with two paragraphs in the amendments phase (version 1), threshold 1', async () => {
     const S = await signedIn('sec', 'secretariat@example.org')
@@ -299,11 +255,7 @@ describe('amendments with accordd', { skip: skipServer }, () => {
     const A = await signedIn('ana', 'ana@example.org')
     await A.goto(`${server.url}/d/statement.${SLUG}`)
     await A.waitForSelector('.accord-editor[contenteditable="true"]')
-    await A.click('.accord-editor')
-    await A.keyboard.type('We demand peace and bread.')
-    await A.keyboard.press('Enter')
-    await A.keyboard.type('Second point stays.')
-    await savedState(A)
+    await typeParagraphs(A, ['We demand peace and bread.', 'Second point stays.'])
     assert.equal((await call(S, 'PATCH', `/statements/${SLUG}/amendment-settings`, { support_threshold: 1 })).status, 200)
     assert.equal((await call(S, 'PATCH', `/statements/${SLUG}`, { phase: 'amendments' })).status, 200)
     const versions = (await call(S, 'GET', `/statements/${SLUG}/versions`)).body.items

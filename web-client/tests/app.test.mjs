@@ -8,35 +8,18 @@
 // The tests of this file run in order and share one server. Screenshots: test-results/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { PASSWORD, DESKTOP, PHONE, skipServer as skip, launchChromium, startServer, newPage as openPage, signInPage, waitSaved as savedState, shot, noHorizontalScroll } from './support.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '../test-results')
-mkdirSync(shots, { recursive: true })
-process.env.ACCORD_BIN_DIR ||= path.resolve(here, '../../build-asan/bin')
-const haveAccordd = existsSync(path.join(process.env.ACCORD_BIN_DIR, 'accordd'))
-// Only an explicit stand-in run skips (the stand-in has no accounts); otherwise a missing
-// accordd fails in before().
-const skip = process.env.ACCORD_STANDIN === '1' && 'needs accordd (the stand-in has no accounts)'
-
-const PASSWORD = 'correct horse battery staple'
-const DESKTOP = { width: 1280, height: 860 }
-const PHONE = { width: 390, height: 800 }
 let server, browser, yc, exportText
 const pages = {} // the signed-in pages, by person, shared by the tests below
 let brunoLink
 
 before(async () => {
   if (skip) return
-  if (!haveAccordd) throw new Error(`no accordd in ${process.env.ACCORD_BIN_DIR}: build it or set ACCORD_BIN_DIR`)
-  const { startAccordd } = await import('../../tests/node/lib/accordd.mjs')
   const accounts = await import('../../tests/node/lib/accounts.mjs')
   yc = await import('../../tests/node/lib/yclient.mjs')
   // The link endpoints allow 10 calls per address per hour; this file makes more from 127.0.0.1.
-  server = await startAccordd({ args: ['--web', path.resolve(here, '../dist'), '--limit', 'link_requests_per_ip=1000'] })
+  server = await startServer(['--limit', 'link_requests_per_ip=1000'])
   const d = server.dataDir
   accounts.setupInstance(d, { password: PASSWORD })
   accounts.addOrg(d, 'NORTE', { name: 'Sindicato Norte', kind: 'union' })
@@ -44,7 +27,7 @@ before(async () => {
   accounts.addUser(d, 'olga@example.org', { name: 'Olga', org: 'NORTE', role: 'observer', password: PASSWORD })
   accounts.addUser(d, 'tomas@example.org', { name: 'Tomás', org: 'NORTE', role: 'delegate', password: PASSWORD })
   exportText = () => yc.docFromUpdate(yc.exportDoc(d, 'statement.closing-declaration')).getXmlFragment('prosemirror').toString()
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
+  browser = await launchChromium()
 })
 
 after(async () => {
@@ -52,35 +35,17 @@ after(async () => {
   await server?.stop()
 })
 
+// Every page may use the clipboard (the invitation link is copied with a button).
 async function newPage (who, { locale = 'en-US', viewport = DESKTOP } = {}) {
-  const context = await browser.newContext({ locale, viewport })
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-  const page = await context.newPage()
-  page.on('pageerror', e => console.error(`[${who}] pageerror`, e))
-  pages[who] = page
-  return page
+  pages[who] = await openPage(browser, server.url, who, { locale, viewport, permissions: ['clipboard-read', 'clipboard-write'] })
+  return pages[who]
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true })
-const noHorizontalScroll = async (page, what) => {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  if (scroll > width) {
-    console.error(await page.evaluate(w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w).map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 15).join('\n'), width))
-  }
-  assert.ok(scroll <= width, `${what}: no horizontal scroll at ${width}px (content is ${scroll}px wide)`)
-}
 const activeId = page => page.evaluate(() => document.activeElement?.id ?? '')
 const status = (page, sel) => page.waitForFunction(s => document.querySelector(s)?.textContent.trim(), sel).then(() => page.locator(sel).innerText())
-const savedState = page => page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
 const ytext = page => page.evaluate(() => window.accord.doc.getXmlFragment('prosemirror').toString())
 
-async function signIn (page, email) {
-  await page.goto(server.url + '/signin')
-  await page.fill('#email', email)
-  await page.fill('#password', PASSWORD)
-  await page.click('#signin button[type=submit]')
-  await page.waitForSelector('#signed-in-as')
-}
+const signIn = (page, email) => signInPage(page, server.url, email)
 
 test('sign-in by keyboard only; the skip link and the navigation', { skip }, async () => {
   const page = await newPage('sec')
@@ -360,9 +325,9 @@ test('delegates of two organizations edit together: text, cursors, honest saved 
   await A.keyboard.press('Enter')
   assert.equal(await A.locator('[data-tool="bold"]').getAttribute('aria-pressed'), 'true', 'Enter on Bold toggles it')
 
-  await A.screenshot({ path: path.join(shots, 'workspace-desktop.png') })
+  await shot(A, 'workspace-desktop', { fullPage: false })
   await noHorizontalScroll(B, 'workspace on a phone')
-  await B.screenshot({ path: path.join(shots, 'workspace-es-phone.png') })
+  await shot(B, 'workspace-es-phone', { fullPage: false })
 
   // A reload keeps everything (server and IndexedDB); the title and phase come back.
   const before = await ytext(B)
@@ -419,5 +384,5 @@ test('a phase change by the secretariat freezes the open editors, with the reaso
   await B.waitForFunction(() => document.querySelector('.accord-editor')?.getAttribute('contenteditable') === 'false', null, { timeout: 15000 })
   assert.match(await B.locator('#readonly-reason').innerText(), /congelado en la fase de Enmiendas/)
   await shot(A, 'workspace-frozen')
-  await B.screenshot({ path: path.join(shots, 'workspace-frozen-es-phone.png') })
+  await shot(B, 'workspace-frozen-es-phone', { fullPage: false })
 })

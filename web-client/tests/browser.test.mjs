@@ -4,16 +4,10 @@
 // against tests/standin-server.mjs. Run `npm run build` first. Screenshots: test-results/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { here, haveAccordd, launchChromium, logPageErrors, apiCall, waitSaved, shot } from './support.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '../test-results')
-mkdirSync(shots, { recursive: true })
-const binDir = process.env.ACCORD_BIN_DIR || path.resolve(here, '../../build-asan/bin')
-const useAccordd = process.env.ACCORD_STANDIN !== '1' && existsSync(path.join(binDir, 'accordd'))
+const useAccordd = process.env.ACCORD_STANDIN !== '1' && haveAccordd
 
 let server, browser, writeToken, readToken, exportText
 const DOC = 'browser-test-' + Date.now()
@@ -37,7 +31,7 @@ before(async () => {
     readToken = 'ro-token'
     exportText = null
   }
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
+  browser = await launchChromium()
 })
 
 after(async () => {
@@ -51,7 +45,7 @@ const editorText = page => page.locator('.accord-editor').innerText()
 async function open (token, who, { extra = '', locale = 'en-US', viewport } = {}) {
   const context = await browser.newContext({ locale, viewport })
   const page = await context.newPage()
-  page.on('pageerror', e => console.error(`[${who.name}] pageerror`, e))
+  logPageErrors(page, who.name)
   await page.goto(url(token, who, extra))
   await page.waitForSelector('.accord-editor')
   return { context, page }
@@ -63,10 +57,10 @@ test('open and identity screens render', async () => {
   await page.goto(server.url + '/')
   await page.waitForSelector('form.card')
   assert.match(await page.locator('h1').innerText(), /Abrir una declaración/)
-  await page.screenshot({ path: path.join(shots, 'open-es.png') })
+  await shot(page, 'open-es', { fullPage: false })
   await page.goto(`${server.url}/d/${DOC}?token=x`)
   await page.waitForSelector('#f-name')
-  await page.screenshot({ path: path.join(shots, 'identity-es.png') })
+  await shot(page, 'identity-es', { fullPage: false })
   await ctx.close()
 })
 
@@ -88,7 +82,7 @@ test('two delegates edit together, see cursors, converge, saved is honest, reloa
   })
   await A.page.click('.accord-editor')
   await A.page.keyboard.type('We, the undersigned organizations, declare:')
-  await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
+  await waitSaved(A.page)
   const states = await A.page.evaluate(() => window.__states)
   assert.ok(states.includes('saving'), `the indicator showed "Saving…" while edits were unconfirmed (saw ${states.join(',')})`)
   assert.equal(states.at(-1), 'saved')
@@ -109,8 +103,8 @@ test('two delegates edit together, see cursors, converge, saved is honest, reloa
   const ytext = page => page.evaluate(() => window.accord.doc.getXmlFragment('prosemirror').toString())
   await A.page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved')
   assert.equal(await ytext(A.page), await ytext(B.page), 'converged')
-  await A.page.screenshot({ path: path.join(shots, 'workspace-a.png'), fullPage: true })
-  await B.page.screenshot({ path: path.join(shots, 'workspace-b-phone.png'), fullPage: true })
+  await shot(A.page, 'workspace-a')
+  await shot(B.page, 'workspace-b-phone')
 
   // Formatting via the keyboard-accessible toolbar.
   await A.page.keyboard.press('Control+Home')
@@ -136,7 +130,7 @@ test('an observer cannot type (read-only by link mode, and by server denial)', a
   await O.page.keyboard.type('SHOULD NOT APPEAR')
   assert.equal(await editorText(O.page), before)
   assert.equal(await O.page.locator('#readonly-badge').isVisible(), true)
-  await O.page.screenshot({ path: path.join(shots, 'observer.png'), fullPage: true })
+  await shot(O.page, 'observer')
   await O.context.close()
 
   // Without the hint, the first denied write switches the UI to read-only; nobody else sees it.
@@ -146,7 +140,7 @@ test('an observer cannot type (read-only by link mode, and by server denial)', a
   await D.page.keyboard.type('X')
   await D.page.waitForSelector('#notice:not([hidden])', { timeout: 10000 })
   assert.equal(await D.page.locator('.accord-editor').getAttribute('contenteditable'), 'false')
-  await D.page.screenshot({ path: path.join(shots, 'observer-denied.png'), fullPage: true })
+  await shot(D.page, 'observer-denied')
   await D.context.close()
   const C = await open(writeToken, { name: 'Carla', org: 'Check' })
   await C.page.waitForFunction(() => document.querySelector('.accord-editor')?.textContent.includes('sovereignty'))
@@ -165,7 +159,7 @@ test('an invitation link sets a password and signs in; the statement opens with 
   assert.match(link, /\/invite#aci_/)
   const ctx = await browser.newContext({ locale: 'en-US' })
   const page = await ctx.newPage()
-  page.on('pageerror', e => console.error('[account] pageerror', e))
+  logPageErrors(page, 'account')
   await page.goto(link)
   await page.waitForSelector('#link-form')
   assert.ok(!page.url().includes('#aci_'), 'the token left the address bar')
@@ -183,12 +177,8 @@ test('an invitation link sets a password and signs in; the statement opens with 
   assert.match(await page.locator('#signed-in-as').innerText(), /Sofía — SEC/)
 
   // The secretariat starts a statement (through the API, with the page's own session).
-  const created = await page.evaluate(async () => {
-    const me = await (await fetch('/api/v1/session')).json()
-    const r = await fetch('/api/v1/statements', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ slug: 'closing-declaration', title: 'Closing declaration' }) })
-    return r.status
-  })
-  assert.equal(created, 201)
+  const created = await apiCall(page, 'POST', '/statements', { slug: 'closing-declaration', title: 'Closing declaration' })
+  assert.equal(created.status, 201)
   await page.reload()
   await page.waitForSelector('#statements a.open-draft')
   await page.click('#statements a.open-draft')

@@ -14,34 +14,13 @@
 // Run `npm run build` first. Screenshots: test-results/.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import * as Y from 'yjs'
+import { PASSWORD, DESKTOP, PHONE, skipServer, launchChromium, startServer, signIn, apiCall as call, waitSaved as savedState, typeParagraphs, shot, noHorizontalScroll } from './support.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '../test-results')
-mkdirSync(shots, { recursive: true })
-process.env.ACCORD_BIN_DIR ||= path.resolve(here, '../../build-asan/bin')
-const haveAccordd = existsSync(path.join(process.env.ACCORD_BIN_DIR, 'accordd'))
-// As in app.test.mjs: only an explicit stand-in run skips the accordd part.
-const skipServer = process.env.ACCORD_STANDIN === '1' && 'needs accordd (the stand-in has no accounts)'
-
-const PASSWORD = 'correct horse battery staple'
-const DESKTOP = { width: 1280, height: 900 }
-const PHONE = { width: 390, height: 800 }
 let browser
 
-before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
-})
+before(async () => { browser = await launchChromium() })
 after(async () => { await browser?.close() })
-
-async function noHorizontalScroll (page, what) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  assert.ok(scroll <= width, `${what}: no horizontal scroll at ${width}px (content is ${scroll}px wide)`)
-}
 
 // --- the editor, from inside the page ---------------------------------------------------------
 /** Puts the caret just before `needle` (a TextSelection, as the editor's own). */
@@ -242,7 +221,7 @@ describe('on the stand-in (comments API answered by the test)', () => {
     // A click on a thread does the same.
     await thread(A, 'Too short.').locator('.comment-body').click()
     assert.equal(await caretParagraph(A), 'Last point.')
-    await A.screenshot({ path: path.join(shots, 'fixture-comments.png'), fullPage: true })
+    await shot(A, 'fixture-comments')
 
     // Bruno deletes "Last point.": its thread is detached, says so, and goes to the end.
     await B.evaluate(() => {
@@ -288,7 +267,7 @@ describe('on the stand-in (comments API answered by the test)', () => {
     await S.waitForFunction(() => document.querySelector('#comments-live').textContent === 'The thread is open again.')
     assert.equal(await S.locator('.threads > li[data-state="resolved"]').count(), 0)
     assert.equal(await S.evaluate(() => document.activeElement.className), 'thread-resolve')
-    await S.screenshot({ path: path.join(shots, 'fixture-comments-secretariat.png'), fullPage: true })
+    await shot(S, 'fixture-comments-secretariat')
     for (const p of [A, B, S]) await p.context().close()
   })
 
@@ -324,7 +303,7 @@ describe('on the stand-in (comments API answered by the test)', () => {
     assert.match(await A.locator('.thread-where').innerText(), /^Sobre «Exigimos paz y pan/)
     assert.equal(await A.locator('label[for=comments-new-body]').innerText(), 'Su comentario')
     await noHorizontalScroll(A, 'comments on a phone')
-    await A.screenshot({ path: path.join(shots, 'fixture-comments-phone.png'), fullPage: true })
+    await shot(A, 'fixture-comments-phone')
     await A.context().close()
   })
 })
@@ -336,10 +315,8 @@ describe('with accordd', { skip: skipServer }, () => {
   const pages = {}
 
   before(async () => {
-    if (!haveAccordd) throw new Error(`no accordd in ${process.env.ACCORD_BIN_DIR}: build it or set ACCORD_BIN_DIR`)
-    const { startAccordd } = await import('../../tests/node/lib/accordd.mjs')
     const accounts = await import('../../tests/node/lib/accounts.mjs')
-    server = await startAccordd({ args: ['--web', path.resolve(here, '../dist')] })
+    server = await startServer()
     const d = server.dataDir
     accounts.setupInstance(d, { password: PASSWORD })
     accounts.addOrg(d, 'NORTE', { name: 'Sindicato Norte', kind: 'union' })
@@ -349,24 +326,7 @@ describe('with accordd', { skip: skipServer }, () => {
   })
   after(async () => { await server?.stop() })
 
-  async function signedIn (who, email) {
-    const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
-    const page = await context.newPage()
-    page.on('pageerror', e => console.error(`[${who}] pageerror`, e))
-    await page.goto(server.url + '/signin')
-    await page.fill('#email', email)
-    await page.fill('#password', PASSWORD)
-    await page.click('#signin button[type=submit]')
-    await page.waitForSelector('#signed-in-as')
-    pages[who] = page
-    return page
-  }
-  const call = (page, method, p, body) => page.evaluate(async ([method, p, body]) => {
-    const s = await (await fetch('/api/v1/session')).json()
-    const r = await fetch('/api/v1' + p, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: r.status, body: await r.json().catch(() => null) }
-  }, [method, p, body])
-  const savedState = page => page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
+  const signedIn = async (who, email) => (pages[who] = await signIn(browser, server.url, who, email))
   const openDraft = async page => {
     await page.goto(`${server.url}/d/statement.${SLUG}`)
     await page.waitForSelector('.accord-editor')
@@ -384,11 +344,7 @@ describe('with accordd', { skip: skipServer }, () => {
     const A = await signedIn('ana', 'ana@example.org')
     await openDraft(A)
     await A.waitForSelector('.accord-editor[contenteditable="true"]')
-    await A.click('.accord-editor')
-    await A.keyboard.type('First point.')
-    await A.keyboard.press('Enter')
-    await A.keyboard.type('We demand peace and bread.')
-    await savedState(A)
+    await typeParagraphs(A, ['First point.', 'We demand peace and bread.'])
     await caretAt(A, 'peace')
     await A.keyboard.press('Control+Alt+KeyM')
     await A.keyboard.type('Which bread?')
@@ -446,7 +402,7 @@ describe('with accordd', { skip: skipServer }, () => {
     await A.waitForSelector('.accord-editor')
     await A.waitForFunction(() => document.querySelector('.thread-where')?.textContent === 'On “Now We demand peace and bread.”')
     assert.match(await editorText(A), /Opening words\./)
-    await A.screenshot({ path: path.join(shots, 'comments.png'), fullPage: true })
+    await shot(A, 'comments')
   })
 
   test('the secretariat resolves; a delegate cannot', async () => {
@@ -468,6 +424,6 @@ describe('with accordd', { skip: skipServer }, () => {
     await A.click('#comments-refresh')
     await A.waitForSelector('.threads > li[data-state="resolved"]')
     assert.equal(await A.locator('.thread-resolve, .thread-reopen').count(), 0)
-    await S.screenshot({ path: path.join(shots, 'comments-resolved.png'), fullPage: true })
+    await shot(S, 'comments-resolved')
   })
 })

@@ -5,30 +5,16 @@
 // and the API; the browser only signs in and edits. Screenshots: test-results/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { PASSWORD, skipServer as skip, launchChromium, startServer, logPageErrors, signInPage, shot } from './support.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '../test-results')
-mkdirSync(shots, { recursive: true })
-process.env.ACCORD_BIN_DIR ||= path.resolve(here, '../../build-asan/bin')
-const skip = process.env.ACCORD_STANDIN === '1' && 'needs accordd (the stand-in has no accounts)'
-
-const PASSWORD = 'correct horse battery staple'
 const DOC = 'statement.presence'
 let server, browser, yc, stored
 
 before(async () => {
   if (skip) return
-  if (!existsSync(path.join(process.env.ACCORD_BIN_DIR, 'accordd'))) {
-    throw new Error(`no accordd in ${process.env.ACCORD_BIN_DIR}: build it or set ACCORD_BIN_DIR`)
-  }
-  const { startAccordd } = await import('../../tests/node/lib/accordd.mjs')
   const accounts = await import('../../tests/node/lib/accounts.mjs')
   yc = await import('../../tests/node/lib/yclient.mjs')
-  server = await startAccordd({ args: ['--web', path.resolve(here, '../dist')] })
+  server = await startServer()
   const d = server.dataDir
   accounts.setupInstance(d, { password: PASSWORD })
   const norte = accounts.addOrg(d, 'NORTE', { name: 'Sindicato Norte', kind: 'union' })
@@ -43,7 +29,7 @@ before(async () => {
     assert.equal(r.status, 200, JSON.stringify(r.body))
   }
   stored = () => yc.docFromUpdate(yc.exportDoc(d, DOC)).getXmlFragment('prosemirror').toString()
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
+  browser = await launchChromium()
 })
 
 after(async () => {
@@ -53,12 +39,8 @@ after(async () => {
 
 async function openDraft (context, email) {
   const page = await context.newPage()
-  page.on('pageerror', e => console.error(`[${email}] pageerror`, e))
-  await page.goto(server.url + '/signin')
-  await page.fill('#email', email)
-  await page.fill('#password', PASSWORD)
-  await page.click('#signin button[type=submit]')
-  await page.waitForSelector('#signed-in-as')
+  logPageErrors(page, email)
+  await signInPage(page, server.url, email)
   await page.goto(`${server.url}/d/${DOC}`)
   await page.waitForSelector('.accord-editor')
   await state(page, 'saved')
@@ -81,7 +63,7 @@ test('edits made offline are kept in the browser and reach the server when it re
   assert.match(await page.locator('#saved-status').innerText(), /Offline — changes kept locally/)
   await page.keyboard.press('Enter')
   await page.keyboard.type('Typed offline.')
-  await page.screenshot({ path: path.join(shots, 'workspace-offline.png'), fullPage: true })
+  await shot(page, 'workspace-offline')
   // Give the local store its moment, then leave without ever reconnecting.
   await page.waitForTimeout(500)
   assert.doesNotMatch(stored(), /Typed offline/, 'the server never saw it')

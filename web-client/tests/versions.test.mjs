@@ -11,42 +11,15 @@
 // Run `npm run build` first. Screenshots: test-results/.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { PASSWORD, DESKTOP, PHONE, skipServer, launchChromium, startServer, signIn, apiCall as call, waitSaved as savedState, typeParagraphs, shot, noHorizontalScroll, seen, texts } from './support.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const shots = path.resolve(here, '../test-results')
-mkdirSync(shots, { recursive: true })
-process.env.ACCORD_BIN_DIR ||= path.resolve(here, '../../build-asan/bin')
-const haveAccordd = existsSync(path.join(process.env.ACCORD_BIN_DIR, 'accordd'))
-// As in app.test.mjs: only an explicit stand-in run skips the accordd part.
-const skipServer = process.env.ACCORD_STANDIN === '1' && 'needs accordd (the stand-in has no accounts)'
-
-const PASSWORD = 'correct horse battery staple'
-const DESKTOP = { width: 1280, height: 860 }
-const PHONE = { width: 390, height: 800 }
 let browser
 
-before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] })
-})
+before(async () => { browser = await launchChromium() })
 after(async () => { await browser?.close() })
 
-const shot = (page, name) => page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true })
-async function noHorizontalScroll (page, what) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  if (scroll > width) {
-    console.error(await page.evaluate(w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w).map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 15).join('\n'), width))
-  }
-  assert.ok(scroll <= width, `${what}: no horizontal scroll at ${width}px (content is ${scroll}px wide)`)
-}
 // What a screen reader reads: without the aria-hidden brackets.
 const heard = locator => locator.evaluate(e => { const c = e.cloneNode(true); c.querySelectorAll('[aria-hidden="true"]').forEach(x => x.remove()); return c.textContent })
-// What a sighted reader sees: the text without the visually hidden words for screen readers.
-const seen = locator => locator.evaluate(e => { const c = e.cloneNode(true); c.querySelectorAll('.sr-only').forEach(x => x.remove()); return c.textContent })
-const texts = (page, sel) => page.locator(sel).evaluateAll(es => es.map(e => { const c = e.cloneNode(true); c.querySelectorAll('.sr-only').forEach(x => x.remove()); return c.textContent }))
 
 // ---------------------------------------------------------------------------------------------
 describe('rendering (fixed API answers)', () => {
@@ -290,7 +263,7 @@ describe('rendering (fixed API answers)', () => {
     const styles = await A.locator('.accord-editor .author').evaluateAll(es => [...new Set(es.map(e => getComputedStyle(e).textDecorationStyle))])
     assert.deepEqual(styles.sort(), ['dashed', 'solid'])
     assert.equal(await A.locator('.accord-editor .author[data-org="SUR"]').first().getAttribute('title'), 'written by SUR: Bruno')
-    await A.screenshot({ path: path.join(shots, 'fixture-authorship.png') })
+    await shot(A, 'fixture-authorship', { fullPage: false })
 
     // New text from the other organization is coloured as it arrives.
     await B.keyboard.type(' More from the south.')
@@ -342,10 +315,8 @@ describe('with accordd', { skip: skipServer }, () => {
   const SLUG = 'versiones'
 
   before(async () => {
-    if (!haveAccordd) throw new Error(`no accordd in ${process.env.ACCORD_BIN_DIR}: build it or set ACCORD_BIN_DIR (e.g. /tmp/team/bin-v2)`)
-    const { startAccordd } = await import('../../tests/node/lib/accordd.mjs')
     accounts = await import('../../tests/node/lib/accounts.mjs')
-    server = await startAccordd({ args: ['--web', path.resolve(here, '../dist')] })
+    server = await startServer()
     const d = server.dataDir
     accounts.setupInstance(d, { password: PASSWORD })
     accounts.addOrg(d, 'NORTE', { name: 'Sindicato Norte', kind: 'union' })
@@ -353,26 +324,11 @@ describe('with accordd', { skip: skipServer }, () => {
   })
   after(async () => { await server?.stop() })
 
-  async function signedIn (who, email, viewport = DESKTOP) {
-    const context = await browser.newContext({ locale: 'en-US', viewport })
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-    const page = await context.newPage()
-    page.on('pageerror', e => console.error(`[${who}] pageerror`, e))
-    await page.goto(server.url + '/signin')
-    await page.fill('#email', email)
-    await page.fill('#password', PASSWORD)
-    await page.click('#signin button[type=submit]')
-    await page.waitForSelector('#signed-in-as')
-    pages[who] = page
-    return page
+  // The clipboard is allowed, as on the fixture pages (a version's SHA-256 has a copy button).
+  const signedIn = async (who, email, viewport = DESKTOP) => {
+    pages[who] = await signIn(browser, server.url, who, email, { viewport, permissions: ['clipboard-read', 'clipboard-write'] })
+    return pages[who]
   }
-  // The REST API from inside the signed-in page (session cookie + CSRF token).
-  const call = (page, method, p, body) => page.evaluate(async ([method, p, body]) => {
-    const s = await (await fetch('/api/v1/session')).json()
-    const r = await fetch('/api/v1' + p, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: r.status, body: await r.json().catch(() => null) }
-  }, [method, p, body])
-  const savedState = page => page.waitForFunction(() => document.querySelector('#saved-status')?.dataset.state === 'saved', null, { timeout: 10000 })
 
   test('the secretariat names version 1 of a delegate\'s draft', async () => {
     const S = await signedIn('sec', 'secretariat@example.org')
@@ -385,11 +341,7 @@ describe('with accordd', { skip: skipServer }, () => {
     const A = await signedIn('ana', 'ana@example.org')
     await A.goto(`${server.url}/d/statement.${SLUG}`)
     await A.waitForSelector('.accord-editor[contenteditable="true"]')
-    await A.click('.accord-editor')
-    await A.keyboard.type('We demand peace and bread.')
-    await A.keyboard.press('Enter')
-    await A.keyboard.type('Second point stays.')
-    await savedState(A)
+    await typeParagraphs(A, ['We demand peace and bread.', 'Second point stays.'])
 
     // From the statement list to the versions screen.
     await S.goto(server.url + '/#/')
@@ -432,7 +384,7 @@ describe('with accordd', { skip: skipServer }, () => {
     assert.equal(await rows.count(), 2)
     assert.match(await rows.nth(1).innerText(), /phase change[\s\S]*Amendments/)
     assert.match(await S.locator('#phases-table').innerText(), /Drafting → Amendments[\s\S]*Version 2/)
-    await S.screenshot({ path: path.join(shots, 'versions-list.png'), fullPage: true })
+    await shot(S, 'versions-list')
   })
 
   test('the diff 1 → 2 inline and side by side (also on a phone)', async () => {
@@ -444,7 +396,7 @@ describe('with accordd', { skip: skipServer }, () => {
     assert.match(await seen(S.locator('.diff-unit.diff-changed')), /We demand \{\+lasting \+\}peace and bread\./)
     assert.match(await S.locator('.diff-unit.diff-inserted').innerText(), /Inserted/)
     assert.match(await S.locator('#diff-summary').innerText(), /1 changed, 1 inserted/)
-    await S.screenshot({ path: path.join(shots, 'diff-inline.png'), fullPage: true })
+    await shot(S, 'diff-inline')
     await S.check('#layout-side')
     await S.waitForSelector('#diff-body.diff-side')
     assert.match(await seen(S.locator('tr.diff-changed td.diff-new')), /\{\+lasting \+\}/)
@@ -457,7 +409,7 @@ describe('with accordd', { skip: skipServer }, () => {
     await P.waitForSelector('#diff-body.diff-side')
     assert.match(await seen(P.locator('tr.diff-changed td.diff-new ins')), /lasting/)
     await noHorizontalScroll(P, 'side by side on a phone')
-    await P.screenshot({ path: path.join(shots, 'diff-side-phone.png'), fullPage: true })
+    await shot(P, 'diff-side-phone')
     await P.goto(`${server.url}/#/statements/${SLUG}/diff?from=2&to=draft`)
     await P.waitForSelector('.diff-same')
   })
@@ -476,7 +428,7 @@ describe('with accordd', { skip: skipServer }, () => {
     const coloured = await A.locator('.accord-editor .author[data-org="NORTE"]').allInnerTexts()
     assert.match(coloured.join(''), /lasting/)
     assert.match(coloured.join(''), /A new point by the north\./)
-    await A.screenshot({ path: path.join(shots, 'authorship.png'), fullPage: true })
+    await shot(A, 'authorship')
     await A.keyboard.press('Space')
     await A.waitForFunction(() => !document.querySelector('.accord-editor .author'))
   })
