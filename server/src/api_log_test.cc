@@ -81,7 +81,7 @@ TEST_F(ApiLogTest, StaleCredentialsDoNotStopAnAudit) {
   ApiRequest r = Req("GET", "/api/v1/log/checkpoint");
   r.headers["authorization"] = "Bearer acc_not-a-token";
   EXPECT_EQ(Call(r).status, 200);
-  Browser sec = SignIn("sec@example.org");
+  testing::Browser sec = SignIn("sec@example.org");
   EXPECT_EQ(Call(As(sec, "GET", "/api/v1/log/checkpoint")).status, 200);
   EXPECT_EQ(Call(Req("POST", "/api/v1/log/checkpoint")).status, 405);
 }
