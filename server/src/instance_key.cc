@@ -44,10 +44,24 @@ Result<std::string> LoadOrCreateInstanceKey(Database& db) {
   return LoadOrCreateSecret(db, "csrf_key");
 }
 
-Result<signon::NoteSigner> LoadOrCreateLogSigner(Database& db, std::string_view origin) {
+Result<signon::NoteSigner> LoadOrCreateLogSigner(Database& db, std::string_view origin,
+                                                 std::string* previous_origin) {
+  if (previous_origin != nullptr) previous_origin->clear();
   if (!signon::IsValidNoteKeyName(origin)) {
     return Status::InvalidArgument("the log origin '" + std::string(origin.substr(0, 200)) +
                                    "' is not a key name (no spaces, no '+')");
+  }
+  // A key name holds no quote (no spaces, and checked below), so it may be written in SQL.
+  if (origin.find('\'') != std::string_view::npos) {
+    return Status::InvalidArgument("the log origin must not contain a quote");
+  }
+  auto recorded = db.QueryText("SELECT value FROM instance_settings WHERE key = 'log_origin';");
+  if (!recorded.ok()) return recorded.status();
+  if (*recorded != origin) {
+    if (!recorded->empty() && previous_origin != nullptr) *previous_origin = *recorded;
+    ACCORD_RETURN_IF_ERROR(
+        db.Exec("INSERT OR REPLACE INTO instance_settings(key, value) VALUES ('log_origin', '" +
+                std::string(origin) + "');"));
   }
   auto seed = LoadOrCreateSecret(db, "log_signing_key");
   if (!seed.ok()) return seed.status();

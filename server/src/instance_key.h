@@ -28,8 +28,12 @@ Result<std::string> LoadOrCreateInstanceKey(Database& db);
 
 // The log's signer named `origin` (the log's identity, e.g. "accord.example.org/log"), its
 // 32-byte seed read from instance_settings ("log_signing_key", hex) or made and stored there.
-// InvalidArgument if `origin` is not a valid note key name.
-Result<signon::NoteSigner> LoadOrCreateLogSigner(Database& db, std::string_view origin);
+// InvalidArgument if `origin` is not a valid note key name. The origin is recorded too
+// ("log_origin"); if it differs from the one recorded before, *previous_origin (when given) is
+// set to the old one — the caller warns: auditors who pinned the old verifier key will refuse
+// the new checkpoints — and the new origin is recorded. Otherwise *previous_origin is cleared.
+Result<signon::NoteSigner> LoadOrCreateLogSigner(Database& db, std::string_view origin,
+                                                 std::string* previous_origin = nullptr);
 
 }  // namespace accord::server
 

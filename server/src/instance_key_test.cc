@@ -148,10 +148,28 @@ TEST_F(InstanceKeyTest, TheLogSignerIsMadeOnceKeptApartFromTheCsrfKeyAndNamedByT
   EXPECT_TRUE(parsed->Verify("hello\n", signature));
 }
 
+TEST_F(InstanceKeyTest, AChangedLogOriginIsReportedAndRecorded) {
+  auto db = Open(dir_);
+  ASSERT_NE(db, nullptr);
+  std::string previous = "unset";
+  ASSERT_TRUE(LoadOrCreateLogSigner(*db, "a.example/log", &previous).ok());
+  EXPECT_EQ(previous, "") << "the first origin is no change";
+  ASSERT_TRUE(LoadOrCreateLogSigner(*db, "a.example/log", &previous).ok());
+  EXPECT_EQ(previous, "");
+  auto renamed = LoadOrCreateLogSigner(*db, "b.example/log", &previous);
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(previous, "a.example/log");
+  EXPECT_EQ(renamed->name(), "b.example/log");
+  ASSERT_TRUE(LoadOrCreateLogSigner(*db, "b.example/log", &previous).ok());
+  EXPECT_EQ(previous, "") << "reported once";
+  EXPECT_EQ(*db->QueryText("SELECT value FROM instance_settings WHERE key = 'log_origin';"),
+            "b.example/log");
+}
+
 TEST_F(InstanceKeyTest, ALogOriginThatIsNotAKeyNameIsRefused) {
   auto db = Open(dir_);
   ASSERT_NE(db, nullptr);
-  for (std::string bad : {"", "accord example", "a+b"}) {
+  for (std::string bad : {"", "accord example", "a+b", "it's/log"}) {
     auto signer = LoadOrCreateLogSigner(*db, bad);
     ASSERT_FALSE(signer.ok()) << bad;
     EXPECT_EQ(signer.status().code(), Status::Code::kInvalidArgument);

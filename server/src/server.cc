@@ -193,8 +193,15 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   auto comments = OpenSqliteCommentStore(options.data_dir);
   if (!comments.ok()) return comments.status();
   holder->comments = std::move(*comments);
-  auto signer = LoadOrCreateLogSigner(db, EffectiveLogOrigin(options));
+  std::string previous_origin;
+  auto signer = LoadOrCreateLogSigner(db, EffectiveLogOrigin(options), &previous_origin);
   if (!signer.ok()) return signer.status();
+  if (!previous_origin.empty()) {
+    Log("warn", "the transparency log's origin changed: its verifier key is new",
+        {{"previous", previous_origin},
+         {"origin", signer->name()},
+         {"verifier_key", signer->Verifier().ToString()}});
+  }
   auto log = OpenSqliteTransparencyLog(options.data_dir, *signer);
   if (!log.ok()) return log.status();
   holder->log = std::move(*log);

@@ -124,7 +124,8 @@ test('the empty log: public key and signed checkpoint of size 0, empty proofs, c
       assert.equal((await server.stop()).code, 0)
     }
 
-    // A configured origin renames the key (and so changes its hash), with the same key pair.
+    // A configured origin renames the key (and so changes its hash), with the same key pair, and
+    // accordd warns about it.
     const config = path.join(dataDir, 'accordd.toml')
     writeFileSync(config, 'log_origin = "statements.example.net/log"\n')
     server = await startAccordd({ dataDir, args: ['--config', config] })
@@ -136,6 +137,12 @@ test('the empty log: public key and signed checkpoint of size 0, empty proofs, c
       assert.notDeepEqual(renamed.hash, key.hash)
       const checkpoint = openCheckpoint((await get(server, '/api/v1/log/checkpoint')).body, renamed)
       assert.equal(checkpoint.origin, 'statements.example.net/log')
+      // The operator is told: auditors who pinned the old key will refuse these checkpoints.
+      const warning = server.logs.join('').split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l))
+        .find(e => /origin changed/.test(e.msg))
+      assert.ok(warning, 'a warning names the change')
+      assert.equal(warning.previous, 'accord.local/log')
+      assert.equal(warning.verifier_key, k.body.verifier_key)
     } finally {
       assert.equal((await server.stop()).code, 0)
     }
