@@ -87,12 +87,16 @@ using Mailer =
 class CommentStore;
 class DocumentService;
 class DraftingStore;
+class TransparencyLog;
 
 struct ApiContext {
   auth::AccountStore* store = nullptr;
   DraftingStore* drafting = nullptr;     // versions, phase record (drafting_store.h)
   DocumentService* documents = nullptr;  // the drafts' current states (document_service.h)
   CommentStore* comments = nullptr;      // threaded comments (comment_store.h)
+  // The public transparency log (transparency_log.h); its verifier() is the instance's log
+  // key, named by the log origin. Null in tests of other areas: the log routes then answer 503.
+  TransparencyLog* log = nullptr;
   auth::PasswordHasher* passwords = nullptr;
   ApiConfig* config = nullptr;  // read-only once the server runs
   std::string instance_key;     // 32 raw bytes: CSRF MAC key
@@ -147,6 +151,7 @@ std::vector<ApiRoute> VersionRoutes();       // api_versions.cc (and diffs, phas
 std::vector<ApiRoute> AmendmentRoutes();     // api_amendments.cc (and support settings)
 std::vector<ApiRoute> MergeRoutes();         // api_merges.cc (and the amendment diff view)
 std::vector<ApiRoute> CommentRoutes();       // api_comments.cc
+std::vector<ApiRoute> LogRoutes();           // api_log.cc (public, read-only)
 
 // A problem+json reply for the API; `type` is the stable slug under /problems/.
 HttpResponse ApiError(int status, std::string_view type, std::string_view title,

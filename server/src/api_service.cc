@@ -234,7 +234,7 @@ ApiService::ApiService(std::unique_ptr<ApiContext> context) : ctx_(std::move(con
   SetPublicUrl(config.public_url);
   for (auto* area : {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes,
                      &TokenRoutes, &AuditRoutes, &StatementRoutes, &VersionRoutes, &AmendmentRoutes,
-                     &MergeRoutes, &CommentRoutes}) {
+                     &MergeRoutes, &CommentRoutes, &LogRoutes}) {
     for (auto& route : (*area)()) routes_.push_back(std::move(route));
   }
 }

@@ -29,11 +29,14 @@
 #include "document_store.h"
 #include "drafting_store.h"
 #include "sqlite_account_store.h"
+#include "sqlite_transparency_log.h"
+#include "transparency_log.h"
 
 namespace accord::server::testing {
 
 inline constexpr char kOrigin[] = "https://accord.test";
 inline constexpr char kPassword[] = "correct horse battery staple";
+inline constexpr char kLogOrigin[] = "accord.test/log";
 
 // One Argon2id hash of kPassword for the whole test binary (each hash costs 64 MiB and
 // noticeable time under the sanitizers).
@@ -83,6 +86,13 @@ class ApiTest : public ::testing::Test {
     ctx->drafting = drafting_.get();
     ctx->comments = comments_.get();
     ctx->documents = document_service_.get();
+    // The log signs with a fixed test key; its clock is the test's.
+    auto signer = signon::NoteSigner::FromSeed(kLogOrigin, std::string(32, '\x11'));
+    ASSERT_TRUE(signer.ok()) << signer.status().ToString();
+    auto log = OpenSqliteTransparencyLog(dir_.string(), *signer, [this] { return now_; });
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(*log);
+    ctx->log = log_.get();
     ctx->passwords = &hasher_;
     ctx->config = &config_;
     ctx->instance_key = std::string(32, 'k');
@@ -115,6 +125,7 @@ class ApiTest : public ::testing::Test {
     document_service_.reset();
     document_store_.reset();
     comments_.reset();
+    log_.reset();
     drafting_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
@@ -255,6 +266,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<CommentStore> comments_;
   std::unique_ptr<DocumentStore> document_store_;  // the drafts (no rooms in these tests)
   std::unique_ptr<DocumentService> document_service_;
+  std::unique_ptr<TransparencyLog> log_;  // the instance's log (ctx->log)
   auth::PasswordHasher hasher_;
   ApiConfig config_;
   std::unique_ptr<ApiService> service_;

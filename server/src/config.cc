@@ -7,6 +7,7 @@
 
 #include "accord/server/limits.h"
 #include "accord/server/listen_address.h"
+#include "accord/signon/signed_note.h"
 
 namespace accord::server {
 namespace {
@@ -75,6 +76,13 @@ Status ApplyTable(const toml::table& root, std::string_view origin, ServerOption
         return Invalid(origin, node.source(), k, s.message());
       }
       out.public_url = *v;
+    } else if (k == "log_origin") {
+      auto v = node.value_exact<std::string>();
+      if (!v) return Invalid(origin, node.source(), k, "must be a string (host/path)");
+      if (Status s = CheckLogOrigin(*v); !s.ok()) {
+        return Invalid(origin, node.source(), k, s.message());
+      }
+      out.log_origin = *v;
     } else if (k == "allowed_origins") {
       const toml::array* list = node.as_array();
       if (list == nullptr) return Invalid(origin, node.source(), k, "must be an array of strings");
@@ -109,7 +117,7 @@ Status ApplyTable(const toml::table& root, std::string_view origin, ServerOption
     } else {
       return Invalid(origin, key.source(), k,
                      "unknown key (known: data, listen, threads, web_root, public_url, "
-                     "allowed_origins, [mail], [limits])");
+                     "allowed_origins, log_origin, [mail], [limits])");
     }
   }
   return Status::Ok();
@@ -168,6 +176,27 @@ std::string EffectivePublicUrl(const ServerOptions& options) {
   std::string host = options.listen_host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "http://" + host + ":" + std::to_string(options.listen_port);
+}
+
+Status CheckLogOrigin(std::string_view origin) {
+  if (origin.size() > 200) return Status::InvalidArgument("must be at most 200 bytes");
+  if (!signon::IsValidNoteKeyName(origin)) {
+    return Status::InvalidArgument("must be a non-empty name without spaces or '+'");
+  }
+  return Status::Ok();
+}
+
+std::string EffectiveLogOrigin(const ServerOptions& options) {
+  if (!options.log_origin.empty()) return options.log_origin;
+  if (options.public_url.empty()) return "accord.local/log";
+  std::string_view url = options.public_url;
+  size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  while (url.ends_with("/")) url.remove_suffix(1);
+  std::string origin = std::string(url) + "/log";
+  // A public URL passed CheckPublicUrl, so this is a key name; the fallback keeps any other
+  // value from stopping the start.
+  return CheckLogOrigin(origin).ok() ? origin : "accord.local/log";
 }
 
 Status ApplyConfig(std::string_view text, std::string_view origin, ServerOptions& options) {

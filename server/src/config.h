@@ -6,6 +6,7 @@
 //   web_root = "/usr/share/accord/web"   # the built web client; absent: API only
 //   public_url = "https://accord.example.org"   # where people reach it (links, cookies)
 //   allowed_origins = ["https://other.example.org"]
+//   log_origin = "accord.example.org/log"   # the transparency log's name; default from public_url
 //   [mail]                               # optional: send invitation links by mail
 //   command = "/usr/sbin/sendmail -t -i"
 //   from = "Accord <accord@example.org>"
@@ -37,6 +38,14 @@ Status CheckPublicUrl(std::string_view url);
 bool IsLoopbackUrl(std::string_view url);
 // options.public_url without a trailing '/', or "http://LISTEN_HOST:PORT" when it is empty.
 std::string EffectivePublicUrl(const ServerOptions& options);
+
+// Checks a log origin: a signed-note key name (non-empty, no spaces, no '+') of at most 200
+// bytes. InvalidArgument says what is wrong.
+Status CheckLogOrigin(std::string_view origin);
+// options.log_origin, or public_url's host[:port] and path without the scheme + "/log", or
+// "accord.local/log" when neither is set (a development instance on a changing port keeps one
+// identity).
+std::string EffectiveLogOrigin(const ServerOptions& options);
 
 // A configuration file larger than this is refused (it is surely not one).
 inline constexpr size_t kMaxConfigBytes = 1024 * 1024;

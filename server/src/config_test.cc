@@ -42,6 +42,26 @@ handshake_timeout = "2s"
   EXPECT_EQ(o.limits.max_document_bytes, Limits().max_document_bytes);
 }
 
+TEST(ConfigTest, LogOriginIsSetOrDerivedFromThePublicUrl) {
+  ServerOptions o;
+  EXPECT_EQ(EffectiveLogOrigin(o), "accord.local/log");
+  o.public_url = "https://accord.example.org/";
+  EXPECT_EQ(EffectiveLogOrigin(o), "accord.example.org/log");
+  o.public_url = "https://example.org:8443/accord";
+  EXPECT_EQ(EffectiveLogOrigin(o), "example.org:8443/accord/log");
+  ASSERT_TRUE(ApplyConfig("log_origin = \"statements.example.net/log\"\n", "t.toml", o).ok());
+  EXPECT_EQ(o.log_origin, "statements.example.net/log");
+  EXPECT_EQ(EffectiveLogOrigin(o), "statements.example.net/log");
+  for (const char* bad : {"log_origin = \"\"\n", "log_origin = \"a b\"\n",
+                          "log_origin = \"a+b/log\"\n", "log_origin = 3\n"}) {
+    ServerOptions p;
+    Status s = ApplyConfig(bad, "a.toml", p);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("a.toml:1: log_origin: "), std::string::npos) << s.message();
+    EXPECT_TRUE(p.log_origin.empty());
+  }
+}
+
 TEST(ConfigTest, EmptyFileChangesNothing) {
   ServerOptions o;
   ASSERT_TRUE(ApplyConfig("# nothing\n", "empty.toml", o).ok());

@@ -242,6 +242,20 @@ const std::vector<std::string_view>& Migrations() {
       " BEGIN SELECT RAISE(ABORT, 'merges are append-only'); END;"
       "CREATE TRIGGER merge_amendments_no_delete BEFORE DELETE ON merge_amendments"
       " BEGIN SELECT RAISE(ABORT, 'merges are append-only'); END;",
+      // 9: the transparency log (server/src/transparency_log.h): canonical JSON entries
+      // numbered from 0 without gaps, each with its RFC 9162 leaf hash. Append-only: rows are
+      // never updated or deleted, and an insert must take the next index.
+      "CREATE TABLE log_entries (idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
+      " kind TEXT NOT NULL CHECK (kind <> ''), body TEXT NOT NULL,"
+      " leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),"
+      " created_at INTEGER NOT NULL) STRICT;"
+      "CREATE TRIGGER log_entries_in_order BEFORE INSERT ON log_entries"
+      " WHEN NEW.idx IS NOT (SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries)"
+      " BEGIN SELECT RAISE(ABORT, 'log entries are appended at the next index'); END;"
+      "CREATE TRIGGER log_entries_no_update BEFORE UPDATE ON log_entries"
+      " BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;"
+      "CREATE TRIGGER log_entries_no_delete BEFORE DELETE ON log_entries"
+      " BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;",
   };
   return kMigrations;
 }

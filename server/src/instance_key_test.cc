@@ -121,5 +121,60 @@ TEST_F(InstanceKeyTest, ACorruptStoredKeyIsCorruptionAndIsKept) {
   }
 }
 
+TEST_F(InstanceKeyTest, TheLogSignerIsMadeOnceKeptApartFromTheCsrfKeyAndNamedByTheOrigin) {
+  auto db = Open(dir_);
+  ASSERT_NE(db, nullptr);
+  auto csrf = LoadOrCreateInstanceKey(*db);
+  ASSERT_TRUE(csrf.ok());
+  auto signer = LoadOrCreateLogSigner(*db, "accord.example.org/log");
+  ASSERT_TRUE(signer.ok()) << signer.status().ToString();
+  EXPECT_EQ(signer->name(), "accord.example.org/log");
+  auto hex = db->QueryText("SELECT value FROM instance_settings WHERE key = 'log_signing_key';");
+  ASSERT_TRUE(hex.ok());
+  EXPECT_EQ(hex->size(), 64u);
+  EXPECT_NE(*hex, StoredHex(*db)) << "the log key is a secret of its own";
+
+  // Read back after reopening: the same key signs, so old checkpoints still verify.
+  std::string verifier = signer->Verifier().ToString();
+  db.reset();
+  db = Open(dir_);
+  ASSERT_NE(db, nullptr);
+  auto again = LoadOrCreateLogSigner(*db, "accord.example.org/log");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->Verifier().ToString(), verifier);
+  std::string signature = again->Sign("hello\n");
+  auto parsed = signon::NoteVerifier::Parse(verifier);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_TRUE(parsed->Verify("hello\n", signature));
+}
+
+TEST_F(InstanceKeyTest, AChangedLogOriginIsReportedAndRecorded) {
+  auto db = Open(dir_);
+  ASSERT_NE(db, nullptr);
+  std::string previous = "unset";
+  ASSERT_TRUE(LoadOrCreateLogSigner(*db, "a.example/log", &previous).ok());
+  EXPECT_EQ(previous, "") << "the first origin is no change";
+  ASSERT_TRUE(LoadOrCreateLogSigner(*db, "a.example/log", &previous).ok());
+  EXPECT_EQ(previous, "");
+  auto renamed = LoadOrCreateLogSigner(*db, "b.example/log", &previous);
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(previous, "a.example/log");
+  EXPECT_EQ(renamed->name(), "b.example/log");
+  ASSERT_TRUE(LoadOrCreateLogSigner(*db, "b.example/log", &previous).ok());
+  EXPECT_EQ(previous, "") << "reported once";
+  EXPECT_EQ(*db->QueryText("SELECT value FROM instance_settings WHERE key = 'log_origin';"),
+            "b.example/log");
+}
+
+TEST_F(InstanceKeyTest, ALogOriginThatIsNotAKeyNameIsRefused) {
+  auto db = Open(dir_);
+  ASSERT_NE(db, nullptr);
+  for (std::string bad : {"", "accord example", "a+b", "it's/log"}) {
+    auto signer = LoadOrCreateLogSigner(*db, bad);
+    ASSERT_FALSE(signer.ok()) << bad;
+    EXPECT_EQ(signer.status().code(), Status::Code::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace accord::server

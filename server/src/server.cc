@@ -24,6 +24,7 @@
 #include "room_registry.h"
 #include "shared_state.h"
 #include "sqlite_account_store.h"
+#include "sqlite_transparency_log.h"
 #include "static_files.h"
 
 namespace accord::server {
@@ -173,6 +174,7 @@ struct Owned {
   std::unique_ptr<SqliteAccountStore> accounts;
   std::unique_ptr<DraftingStore> drafting;
   std::unique_ptr<CommentStore> comments;
+  std::unique_ptr<TransparencyLog> log;
   auth::PasswordHasher passwords;
   ApiConfig config;
 };
@@ -191,6 +193,18 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   auto comments = OpenSqliteCommentStore(options.data_dir);
   if (!comments.ok()) return comments.status();
   holder->comments = std::move(*comments);
+  std::string previous_origin;
+  auto signer = LoadOrCreateLogSigner(db, EffectiveLogOrigin(options), &previous_origin);
+  if (!signer.ok()) return signer.status();
+  if (!previous_origin.empty()) {
+    Log("warn", "the transparency log's origin changed: its verifier key is new",
+        {{"previous", previous_origin},
+         {"origin", signer->name()},
+         {"verifier_key", signer->Verifier().ToString()}});
+  }
+  auto log = OpenSqliteTransparencyLog(options.data_dir, *signer);
+  if (!log.ok()) return log.status();
+  holder->log = std::move(*log);
   ServerOptions plain = options;
   plain.public_url.clear();
   if (options.public_url.empty() && !IsLoopbackUrl(EffectivePublicUrl(plain))) {
@@ -221,6 +235,7 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   ctx->store = holder->accounts.get();
   ctx->drafting = holder->drafting.get();
   ctx->comments = holder->comments.get();
+  ctx->log = holder->log.get();
   ctx->passwords = &holder->passwords;
   ctx->config = &holder->config;
   ctx->instance_key = std::move(*key);

@@ -35,6 +35,10 @@ struct ServerOptions {
   // Further origins allowed to make state-changing API requests and WebSocket connections
   // (public_url's origin always is), e.g. a development server of the web client.
   std::vector<std::string> allowed_origins;
+  // The transparency log's origin: its identity in checkpoints and the name of its verifier
+  // key (e.g. "accord.example.org/log"). Empty: derived from public_url (host and path +
+  // "/log"), or "accord.local/log" without one. Changing it changes the verifier key.
+  std::string log_origin;
   // The mail submission command invitation and reset links are sent with (`sendmail -t -i`
   // of msmtp or Postfix); empty: no mail, links are shown to the secretariat to pass on.
   std::string mail_command;
