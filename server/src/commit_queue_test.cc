@@ -97,7 +97,7 @@ struct Outcomes {
 
 // A text document edited locally, recording its v1 updates.
 struct Editor {
-  Editor() : doc(crdt::DocOptions{.client_id = 7}) {
+  Editor() : doc(crdt::DocOptions{.client_id = 7, .gc = true, .guid = {}}) {
     doc.OnUpdate([this](std::span<const uint8_t> u, const void*) {
       updates.emplace_back(u.begin(), u.end());
     });
@@ -336,7 +336,9 @@ TEST_F(CommitQueueTest, CompactionKeepsTheContentAndBoundsTheRows) {
   auto text = *e.doc.GetText("t");
   for (int i = 0; i < 35; ++i) {
     ASSERT_TRUE(text.Insert(text.Length(), "w" + std::to_string(i) + " ").ok());
-    if (i % 7 == 3) ASSERT_TRUE(text.Delete(0, 2).ok());
+    if (i % 7 == 3) {
+      ASSERT_TRUE(text.Delete(0, 2).ok());
+    }
     while (!e.updates.empty()) {
       q.Append("d", std::move(e.updates.front()), nullptr);
       e.updates.erase(e.updates.begin());

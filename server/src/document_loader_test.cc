@@ -13,7 +13,8 @@ using ::testing::HasSubstr;
 
 // A document edited locally, recording every v1 update it produces.
 struct Editor {
-  explicit Editor(uint64_t client) : doc(crdt::DocOptions{.client_id = client}) {
+  explicit Editor(uint64_t client)
+      : doc(crdt::DocOptions{.client_id = client, .gc = true, .guid = {}}) {
     doc.OnUpdate([this](std::span<const uint8_t> u, const void*) {
       updates.emplace_back(u.begin(), u.end());
     });

@@ -59,6 +59,13 @@ class UnitIndex {
   std::unordered_map<uint64_t, std::vector<Run>> runs_;
 };
 
+// Documents read here keep deleted items: they are what deletions and anchors are made of.
+crdt::DocOptions KeepDeleted() {
+  crdt::DocOptions options;
+  options.gc = false;
+  return options;
+}
+
 Result<std::vector<WalkedItem>> LoadAndWalk(std::span<const uint8_t> state, crdt::Doc& doc) {
   Status applied = doc.ApplyUpdate(state);
   if (!applied.ok()) return Status::InvalidArgument("bad document state: " + applied.message());
@@ -92,7 +99,7 @@ uint64_t BaseEnd(const crdt::StateVector& sv, uint64_t client) {
 }
 
 Result<Footprint> FootprintOf(const AmendmentInput& amendment) {
-  crdt::Doc base(crdt::DocOptions{.gc = false});
+  crdt::Doc base(KeepDeleted());
   Result<std::vector<WalkedItem>> base_items = LoadAndWalk(amendment.base_state, base);
   if (!base_items.ok()) return base_items.status();
   const crdt::StateVector sv = base.GetStateVector();
@@ -101,7 +108,7 @@ Result<Footprint> FootprintOf(const AmendmentInput& amendment) {
   deleted_in_base.Seal();
   auto is_base = [&sv](ItemId id) { return id.clock < BaseEnd(sv, id.client); };
 
-  crdt::Doc fork(crdt::DocOptions{.gc = false});
+  crdt::Doc fork(KeepDeleted());
   Result<std::vector<WalkedItem>> items = LoadAndWalk(amendment.state, fork);
   if (!items.ok()) return items.status();
 
@@ -161,7 +168,7 @@ Result<Footprint> FootprintOf(const AmendmentInput& amendment) {
 class BaseOrder {
  public:
   Status Build(std::span<const AmendmentInput> amendments) {
-    crdt::Doc reference(crdt::DocOptions{.gc = false});
+    crdt::Doc reference(KeepDeleted());
     for (const AmendmentInput& a : amendments) {
       Status s = reference.ApplyUpdate(a.base_state);
       if (!s.ok()) return Status::InvalidArgument("bad base state: " + s.message());
@@ -266,7 +273,7 @@ Result<AmendmentAnalysis> AnalyzeAmendments(std::span<const AmendmentInput> amen
   Status built = order.Build(amendments);
   if (!built.ok()) return built;
 
-  crdt::Doc draft(crdt::DocOptions{.gc = false});
+  crdt::Doc draft(KeepDeleted());
   Result<std::vector<WalkedItem>> draft_items = LoadAndWalk(draft_state, draft);
   if (!draft_items.ok()) return Status::InvalidArgument("draft: " + draft_items.status().message());
   UnitIndex<bool> alive;
