@@ -10,15 +10,14 @@
 #include <vector>
 
 #include "accord/crdt/relative_position.h"
+#include "api_amendments_test_support.h"
 #include "api_json.h"
-#include "api_test_support.h"
 
 namespace accord::server::testing {
 namespace {
 
 namespace json = boost::json;
 
-constexpr char kG20[] = "/api/v1/statements/g20";
 const std::string kComments = std::string(kG20) + "/comments";
 
 std::string Base64(const std::vector<uint8_t>& bytes) {
@@ -29,31 +28,12 @@ std::string Base64(const std::vector<uint8_t>& bytes) {
   return out;
 }
 
-class ApiCommentsTest : public ApiTest {
+// The amendment tests' statement "g20", its organizations and people, with a two-paragraph
+// draft to anchor comments in.
+class ApiCommentsTest : public ApiAmendmentsTest {
  protected:
   void SetUp() override {
-    ApiTest::SetUp();
-    cut_ = MakeOrg("CUT");
-    mst_ = MakeOrg("MST");
-    other_ = MakeOrg("OTHER");
-    MakeUser("ana@example.org", "Ana", cut_.id, auth::Role::kDelegate);
-    MakeUser("obs@example.org", "Obs", cut_.id, auth::Role::kObserver);
-    MakeUser("bea@example.org", "Bea", mst_.id, auth::Role::kDelegate);
-    MakeUser("out@example.org", "Out", other_.id, auth::Role::kDelegate);
-    auto g20 = store_->CreateStatement("g20", "G20 declaration", "en", now_);
-    ASSERT_TRUE(g20.ok());
-    g20_ = *g20;
-    for (auth::Id org : {cut_.id, mst_.id}) {
-      auth::Participation p;
-      p.statement_id = g20->id;
-      p.organization_id = org;
-      ASSERT_TRUE(store_->SetParticipation(p).ok());
-    }
-    sec_b_ = SignIn("sec@example.org");
-    ana_ = SignIn("ana@example.org");
-    obs_ = SignIn("obs@example.org");
-    bea_ = SignIn("bea@example.org");
-    out_ = SignIn("out@example.org");
+    ApiAmendmentsTest::SetUp();
     StoreParagraphs("statement.g20", {"We declare:", "Peace, bread and roses for every people."});
   }
 
@@ -79,7 +59,6 @@ class ApiCommentsTest : public ApiTest {
     ASSERT_TRUE(document_store_->AppendBatch(std::span(&pending, 1)).ok());
   }
 
-  HttpResponse Get(const Browser& b, const std::string& path) { return Call(As(b, "GET", path)); }
   HttpResponse Post(const Browser& b, const json::object& body) {
     return Call(As(b, "POST", kComments, json::serialize(body)));
   }
@@ -98,10 +77,6 @@ class ApiCommentsTest : public ApiTest {
     return Json(r).at("comments").as_array();
   }
   size_t Stored() { return comments_->ListComments(g20_.id)->size(); }
-
-  auth::StatementRef g20_;
-  auth::Organization cut_, mst_, other_;
-  Browser sec_b_, ana_, obs_, bea_, out_;
 };
 
 TEST_F(ApiCommentsTest, AParagraphCommentFollowsItsTextUntilTheTextIsDeleted) {
