@@ -111,7 +111,9 @@ test('sign-on: register and approve a key, go final, sign, and audit the log', {
     const entries = expectStatus(await anon.get(`/api/v1/log/entries?start=${stored.log_index}&end=${stored.log_index + 1}`), 200).body
     const entry = entries.entries[0]
     const expected = jcs({ kind: 'endorsement', endorsement, endorsement_sha256: stored.endorsement_sha256, key_id: key.id, public_key: publicB64, signature })
-    assert.equal(entry.body, expected)
+    // The API embeds the body verbatim as JSON; its leaf hash covers exactly the expected bytes.
+    assert.equal(jcs(entry.body), expected)
+    assert.equal(entry.leaf_hash, sha256(Buffer.from([0]), Buffer.from(expected)).toString('hex'))
 
     // Its inclusion proof leads to the root of the signed checkpoint.
     const checkpoint = expectStatus(await anon.get('/api/v1/log/checkpoint'), 200).body
