@@ -12,7 +12,7 @@ struct ActionInfo {
   std::string_view phrase;  // "may <phrase>", for reasons shown to people
 };
 
-constexpr std::array<ActionInfo, 18> kActions = {{
+constexpr std::array<ActionInfo, 20> kActions = {{
     {Action::kManageOrganizations, "manage-organizations", "manage organizations"},
     {Action::kManageUsers, "manage-users", "manage users"},
     {Action::kManageMemberships, "manage-memberships", "give or take roles"},
@@ -31,6 +31,8 @@ constexpr std::array<ActionInfo, 18> kActions = {{
     {Action::kEndorse, "endorse", "endorse"},
     {Action::kComment, "comment", "comment on"},
     {Action::kResolveComment, "resolve-comment", "resolve comments on"},
+    {Action::kRegisterSigningKey, "register-signing-key", "register signing keys"},
+    {Action::kApproveSigningKey, "approve-signing-key", "approve signing keys"},
 }};
 
 std::string_view Phrase(Action action) {
@@ -76,6 +78,7 @@ bool IsInstanceAction(Action action) {
     case Action::kInvite:
     case Action::kReadAudit:
     case Action::kCreateStatement:
+    case Action::kApproveSigningKey:
       return true;
     default:
       return false;
@@ -263,7 +266,12 @@ Decision Authorize(const Principal& who, Action action, const Target& target) {
   if (Decision scope = CheckScope(who.scopes, action, target.reading); !scope) return scope;  // (a)
   if (who.user_id == 0) return Deny("not signed in");                                         // (b)
   if (action == Action::kReadDirectory) return Allow();                                       // (c)
-  if (IsInstanceAction(action)) {                                                             // (d)
+  if (action == Action::kRegisterSigningKey) {  // (c') a signatory's own key, for its organization
+    if (!target.acting_org) return Deny("no organization to act for");
+    if (HasRole(who, *target.acting_org, Role::kSignatory)) return Allow();
+    return Deny("you are not a signatory of " + OrgNamed(*target.acting_org));
+  }
+  if (IsInstanceAction(action)) {  // (d)
     if (IsInstanceSecretariat(who)) return Allow();
     return Deny("only the host organization's secretariat may " + std::string(Phrase(action)));
   }

@@ -83,6 +83,55 @@ const std::map<std::string_view, Membership>& Principals() {
 // clang-format off
 const Row kRows[] = {
     // ---- Every action in every phase for each principal of A and the two secretariats. ----
+    // Sign-on keys: phase-independent.
+    {"instance_sec", kRegisterSigningKey, kDrafting, A, false},
+    {"instance_sec", kRegisterSigningKey, kAmendments, A, false},
+    {"instance_sec", kRegisterSigningKey, kConsolidation, A, false},
+    {"instance_sec", kRegisterSigningKey, kFinal, A, false},
+    {"instance_sec", kApproveSigningKey, kDrafting, A, true},
+    {"instance_sec", kApproveSigningKey, kAmendments, A, true},
+    {"instance_sec", kApproveSigningKey, kConsolidation, A, true},
+    {"instance_sec", kApproveSigningKey, kFinal, A, true},
+    {"convener_sec", kRegisterSigningKey, kDrafting, A, false},
+    {"convener_sec", kRegisterSigningKey, kAmendments, A, false},
+    {"convener_sec", kRegisterSigningKey, kConsolidation, A, false},
+    {"convener_sec", kRegisterSigningKey, kFinal, A, false},
+    {"convener_sec", kApproveSigningKey, kDrafting, A, false},
+    {"convener_sec", kApproveSigningKey, kAmendments, A, false},
+    {"convener_sec", kApproveSigningKey, kConsolidation, A, false},
+    {"convener_sec", kApproveSigningKey, kFinal, A, false},
+    {"secretariat_A", kRegisterSigningKey, kDrafting, A, false},
+    {"secretariat_A", kRegisterSigningKey, kAmendments, A, false},
+    {"secretariat_A", kRegisterSigningKey, kConsolidation, A, false},
+    {"secretariat_A", kRegisterSigningKey, kFinal, A, false},
+    {"secretariat_A", kApproveSigningKey, kDrafting, A, false},
+    {"secretariat_A", kApproveSigningKey, kAmendments, A, false},
+    {"secretariat_A", kApproveSigningKey, kConsolidation, A, false},
+    {"secretariat_A", kApproveSigningKey, kFinal, A, false},
+    {"delegate_A", kRegisterSigningKey, kDrafting, A, false},
+    {"delegate_A", kRegisterSigningKey, kAmendments, A, false},
+    {"delegate_A", kRegisterSigningKey, kConsolidation, A, false},
+    {"delegate_A", kRegisterSigningKey, kFinal, A, false},
+    {"delegate_A", kApproveSigningKey, kDrafting, A, false},
+    {"delegate_A", kApproveSigningKey, kAmendments, A, false},
+    {"delegate_A", kApproveSigningKey, kConsolidation, A, false},
+    {"delegate_A", kApproveSigningKey, kFinal, A, false},
+    {"signatory_A", kRegisterSigningKey, kDrafting, A, true},
+    {"signatory_A", kRegisterSigningKey, kAmendments, A, true},
+    {"signatory_A", kRegisterSigningKey, kConsolidation, A, true},
+    {"signatory_A", kRegisterSigningKey, kFinal, A, true},
+    {"signatory_A", kApproveSigningKey, kDrafting, A, false},
+    {"signatory_A", kApproveSigningKey, kAmendments, A, false},
+    {"signatory_A", kApproveSigningKey, kConsolidation, A, false},
+    {"signatory_A", kApproveSigningKey, kFinal, A, false},
+    {"observer_A", kRegisterSigningKey, kDrafting, A, false},
+    {"observer_A", kRegisterSigningKey, kAmendments, A, false},
+    {"observer_A", kRegisterSigningKey, kConsolidation, A, false},
+    {"observer_A", kRegisterSigningKey, kFinal, A, false},
+    {"observer_A", kApproveSigningKey, kDrafting, A, false},
+    {"observer_A", kApproveSigningKey, kAmendments, A, false},
+    {"observer_A", kApproveSigningKey, kConsolidation, A, false},
+    {"observer_A", kApproveSigningKey, kFinal, A, false},
     {"instance_sec",  kManageOrganizations, kDrafting,      A, true},
     {"instance_sec",  kManageOrganizations, kAmendments,    A, true},
     {"instance_sec",  kManageOrganizations, kConsolidation, A, true},
@@ -715,7 +764,7 @@ INSTANTIATE_TEST_SUITE_P(Rows, PolicyTableTest, ::testing::ValuesIn(kRows),
                            return RowName(info.param);
                          });
 
-// The table above must cover all 18 actions × 4 phases for the six principals of its first
+// The table above must cover all 20 actions × 4 phases for the six principals of its first
 // part; this guards against a row being dropped by accident.
 TEST(PolicyTableCoverageTest, EveryActionAndPhaseForEachMainPrincipal) {
   for (std::string_view who : {"instance_sec", "convener_sec", "secretariat_A", "delegate_A",
@@ -726,7 +775,7 @@ TEST(PolicyTableCoverageTest, EveryActionAndPhaseForEachMainPrincipal) {
         ++seen[{row.action, row.phase}];
       }
     }
-    EXPECT_EQ(seen.size(), 72u) << who;
+    EXPECT_EQ(seen.size(), 80u) << who;
     for (const auto& [key, count] : seen) EXPECT_EQ(count, 1) << who;
   }
 }
@@ -767,6 +816,10 @@ TEST(PolicyReasonTest, ReasonsSayWhatIsWrong) {
                        "may resolve comments on"));
   EXPECT_TRUE(contains(reason({"signatory_A", kEndorse, kConsolidation, A, false}),
                        "only in the final phase"));
+  EXPECT_TRUE(contains(reason({"delegate_A", kRegisterSigningKey, kFinal, A, false}),
+                       "not a signatory of organization 2"));
+  EXPECT_EQ(reason({"signatory_A", kRegisterSigningKey, kFinal, kNone, false}),
+            "no organization to act for");
 }
 
 TEST(PolicyNamesTest, ActionNamesAreKebabCase) {
@@ -789,6 +842,8 @@ TEST(PolicyNamesTest, ActionNamesAreKebabCase) {
       {kEndorse, "endorse"},
       {kComment, "comment"},
       {kResolveComment, "resolve-comment"},
+      {kRegisterSigningKey, "register-signing-key"},
+      {kApproveSigningKey, "approve-signing-key"},
   };
   for (const auto& [action, name] : names) EXPECT_EQ(ActionName(action), name);
 }

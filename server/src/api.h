@@ -87,6 +87,8 @@ using Mailer =
 class CommentStore;
 class DocumentService;
 class DraftingStore;
+class SignonStore;
+class SignonWriter;
 class TransparencyLog;
 
 struct ApiContext {
@@ -97,6 +99,12 @@ struct ApiContext {
   // The public transparency log (transparency_log.h); its verifier() is the instance's log
   // key, named by the log origin. Null in tests of other areas: the log routes then answer 503.
   TransparencyLog* log = nullptr;
+  // Sign-on (signon_store.h): keys, manifests, endorsements. Null in tests of other areas: the
+  // sign-on routes then answer 503 and entering `final` publishes no manifest.
+  SignonStore* signon = nullptr;
+  // Group commit of endorsements and withdrawals (signon_writer.h); when null, each one is
+  // committed on its own.
+  SignonWriter* signon_writer = nullptr;
   auth::PasswordHasher* passwords = nullptr;
   ApiConfig* config = nullptr;  // read-only once the server runs
   std::string instance_key;     // 32 raw bytes: CSRF MAC key
@@ -152,6 +160,9 @@ std::vector<ApiRoute> AmendmentRoutes();     // api_amendments.cc (and support s
 std::vector<ApiRoute> MergeRoutes();         // api_merges.cc (and the amendment diff view)
 std::vector<ApiRoute> CommentRoutes();       // api_comments.cc
 std::vector<ApiRoute> LogRoutes();           // api_log.cc (public, read-only)
+std::vector<ApiRoute> SigningKeyRoutes();    // api_signing_keys.cc
+std::vector<ApiRoute> ManifestRoutes();      // api_manifest.cc (public: manifest, bundle)
+std::vector<ApiRoute> EndorsementRoutes();   // api_endorsements.cc
 
 // A problem+json reply for the API; `type` is the stable slug under /problems/.
 HttpResponse ApiError(int status, std::string_view type, std::string_view title,

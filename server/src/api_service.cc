@@ -232,9 +232,10 @@ ApiService::ApiService(std::unique_ptr<ApiContext> context) : ctx_(std::move(con
     ctx_->link_ip_limiter = std::make_unique<auth::RateLimiter>(config.links_per_ip);
   }
   SetPublicUrl(config.public_url);
-  for (auto* area : {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes,
-                     &TokenRoutes, &AuditRoutes, &StatementRoutes, &VersionRoutes, &AmendmentRoutes,
-                     &MergeRoutes, &CommentRoutes, &LogRoutes}) {
+  for (auto* area :
+       {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes, &TokenRoutes,
+        &AuditRoutes, &StatementRoutes, &VersionRoutes, &AmendmentRoutes, &MergeRoutes,
+        &CommentRoutes, &LogRoutes, &SigningKeyRoutes, &ManifestRoutes, &EndorsementRoutes}) {
     for (auto& route : (*area)()) routes_.push_back(std::move(route));
   }
 }

@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "api_json.h"
+#include "api_signon.h"
 #include "api_statements.h"
 #include "document_access.h"
 #include "log.h"
@@ -250,10 +251,24 @@ HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCal
   }
   auto recorded = ctx.drafting->RecordPhaseChange(change, version ? &*version : nullptr);
   if (!recorded.ok()) return StoreProblem(recorded.status());
+  // Entering `final` publishes the manifest of the version just frozen (sign-on): what
+  // signatories sign. Each entry into `final` publishes a new one.
+  std::optional<json::object> manifest;
+  if (new_phase == auth::Phase::kFinal && change.from != auth::Phase::kFinal &&
+      recorded->version_number != 0 && ctx.signon != nullptr) {
+    auto published = PublishFinalManifest(ctx, loaded->statement, recorded->version_number);
+    if (published.ok()) {
+      manifest = std::move(*published);
+    } else {
+      Log("error", "final phase: no manifest published",
+          {{"statement", loaded->statement.slug}, {"error", published.status().ToString()}});
+    }
+  }
   auto reloaded = LoadStatement(ctx, req, &problem);
   if (!reloaded) return problem;
   json::object view = StatementView(ctx, *caller, *reloaded);
   view["phase_change"] = ToJson(*recorded);
+  if (manifest) view["manifest"] = std::move(*manifest);
   return JsonResponse(200, json::serialize(view));
 }
 

@@ -23,7 +23,9 @@
 #include "mailer.h"
 #include "room_registry.h"
 #include "shared_state.h"
+#include "signon_writer.h"
 #include "sqlite_account_store.h"
+#include "sqlite_signon_store.h"
 #include "sqlite_transparency_log.h"
 #include "static_files.h"
 
@@ -151,8 +153,13 @@ class ServerImpl final : public Server {
   }
 
   // Blocking work (SQLite account lookups, Argon2id) runs here, never on the network threads.
-  // Two threads: PasswordHasher lets two hashes run at once (128 MiB) on a small VPS.
-  static constexpr int kWorkerThreads = 2;
+  // PasswordHasher itself lets only two hashes run at once (128 MiB) on a small VPS, so more
+  // threads do not mean more memory for hashing. Eight, because an endorsement's handler
+  // waits (on the disk, not the CPU) for the group commit that makes it durable
+  // (signon_writer.h): with two threads, two waiting signatories would stall every other API
+  // request until their fsync; with eight, a burst of endorsements fills one commit batch
+  // while the remaining threads keep serving.
+  static constexpr int kWorkerThreads = 8;
 
   ServerOptions options_;
   std::unique_ptr<ApiService> api_;
@@ -175,6 +182,8 @@ struct Owned {
   std::unique_ptr<DraftingStore> drafting;
   std::unique_ptr<CommentStore> comments;
   std::unique_ptr<TransparencyLog> log;
+  std::unique_ptr<SignonStore> signon;
+  std::unique_ptr<SignonWriter> signon_writer;  // declared after `signon`: stops first
   auth::PasswordHasher passwords;
   ApiConfig config;
 };
@@ -205,6 +214,10 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   auto log = OpenSqliteTransparencyLog(options.data_dir, *signer);
   if (!log.ok()) return log.status();
   holder->log = std::move(*log);
+  auto signon = OpenSqliteSignonStore(options.data_dir);
+  if (!signon.ok()) return signon.status();
+  holder->signon = std::move(*signon);
+  holder->signon_writer = std::make_unique<SignonWriter>(*holder->signon);
   ServerOptions plain = options;
   plain.public_url.clear();
   if (options.public_url.empty() && !IsLoopbackUrl(EffectivePublicUrl(plain))) {
@@ -236,6 +249,8 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   ctx->drafting = holder->drafting.get();
   ctx->comments = holder->comments.get();
   ctx->log = holder->log.get();
+  ctx->signon = holder->signon.get();
+  ctx->signon_writer = holder->signon_writer.get();
   ctx->passwords = &holder->passwords;
   ctx->config = &holder->config;
   ctx->instance_key = std::move(*key);

@@ -43,6 +43,10 @@ enum class Action {
   kEndorse,             // sign the final text for Target.acting_org
   kComment,             // post comments and replies on the draft and its amendments
   kResolveComment,      // mark a comment thread resolved, or open it again
+
+  // --- Sign-on keys (no statement) ---
+  kRegisterSigningKey,  // register (or revoke) one's own signing key for Target.acting_org
+  kApproveSigningKey,   // approve or reject signing keys, revoke anyone's: instance secretariat
 };
 std::string_view ActionName(Action action);  // "edit-draft", "endorse", ...
 
