@@ -28,6 +28,10 @@ class SqliteAdherenceStoreTest : public ::testing::Test {
     auto statement = accounts_->CreateStatement("paris", "Paris declaration", "en", 100);
     ASSERT_TRUE(statement.ok());
     statement_ = statement->id;
+    // The secretariat member who decides (invitations name who invited, a real user).
+    auto decider = accounts_->CreateUser("sec@example.org", "Sec", "en", 100);
+    ASSERT_TRUE(decider.ok());
+    decider_ = decider->id;
     auto store = OpenSqliteAdherenceStore(dir_.string());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
@@ -61,7 +65,7 @@ class SqliteAdherenceStoreTest : public ::testing::Test {
     a.statement_id = statement_;
     a.request_id = request;
     a.existing_organization_id = existing;
-    a.decided_by = 5;
+    a.decided_by = decider_;
     a.now = 300;
     a.invitation_token_hash = auth::HashToken("aci_token-" + std::to_string(request));
     a.invitation_expires_at = 1000;
@@ -72,6 +76,7 @@ class SqliteAdherenceStoreTest : public ::testing::Test {
   std::unique_ptr<SqliteAccountStore> accounts_;
   std::unique_ptr<AdherenceStore> store_;
   auth::Id statement_ = 0;
+  auth::Id decider_ = 0;
 };
 
 TEST_F(SqliteAdherenceStoreTest, OpenForSignatureIsStoredPerStatement) {
@@ -134,7 +139,7 @@ TEST_F(SqliteAdherenceStoreTest, ApprovalCreatesTheOrganizationASignerAndTheInvi
   EXPECT_EQ(approved->request.state, AdherenceState::kApproved);
   EXPECT_EQ(approved->request.organization_id, approved->organization.id);
   EXPECT_EQ(approved->request.invitation_id, approved->invitation.id);
-  EXPECT_EQ(approved->request.decided_by, 5);
+  EXPECT_EQ(approved->request.decided_by, decider_);
   EXPECT_EQ(approved->invitation.role, auth::Role::kSignatory);
   EXPECT_EQ(approved->invitation.email, "ana@cut.org");
   EXPECT_EQ(approved->invitation.organization_id, approved->organization.id);
