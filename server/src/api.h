@@ -15,6 +15,7 @@
 #define ACCORD_SERVER_API_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -75,6 +76,12 @@ struct ApiConfig {
                                std::chrono::minutes(15)};
   auth::RateLimit links_per_ip{10, std::chrono::hours(1), std::chrono::minutes(1),
                                std::chrono::hours(1)};  // invitations, reset requests
+  // Open adherence (api_adherence.cc): requests to adhere per address, the proof-of-work
+  // difficulty of their challenges (leading zero bits), pending requests per statement.
+  auth::RateLimit adherence_per_ip{5, std::chrono::hours(1), std::chrono::minutes(1),
+                                   std::chrono::hours(1)};
+  int adherence_difficulty = 18;
+  int64_t adherence_max_pending = 100;
   bool secure_cookies() const { return public_url.rfind("https://", 0) == 0; }
 };
 
@@ -84,6 +91,7 @@ using Mailer =
     std::function<bool(const std::string& to, const std::string& subject, const std::string& body)>;
 
 // What handlers need; owned by the ApiService, shared by all worker threads.
+class AdherenceStore;
 class CommentStore;
 class DocumentService;
 class DraftingStore;
@@ -96,6 +104,9 @@ struct ApiContext {
   DraftingStore* drafting = nullptr;     // versions, phase record (drafting_store.h)
   DocumentService* documents = nullptr;  // the drafts' current states (document_service.h)
   CommentStore* comments = nullptr;      // threaded comments (comment_store.h)
+  // Open adherence (adherence_store.h). Null in tests of other areas: the adherence routes
+  // then answer 503 and statements show open_for_signature false.
+  AdherenceStore* adherence = nullptr;
   // The public transparency log (transparency_log.h); its verifier() is the instance's log
   // key, named by the log origin. Null in tests of other areas: the log routes then answer 503.
   TransparencyLog* log = nullptr;
@@ -112,6 +123,7 @@ struct ApiContext {
   std::unique_ptr<auth::RateLimiter> login_account_limiter;
   std::unique_ptr<auth::RateLimiter> login_ip_limiter;
   std::unique_ptr<auth::RateLimiter> link_ip_limiter;
+  std::unique_ptr<auth::RateLimiter> adherence_ip_limiter;
   std::function<auth::UnixTime()> now;  // wall clock; tests move it
   std::function<auth::RateLimiter::Clock::time_point()> steady_now;
   std::vector<std::string> allowed_origins;  // config's plus public_url's origin
@@ -163,6 +175,7 @@ std::vector<ApiRoute> LogRoutes();           // api_log.cc (public, read-only)
 std::vector<ApiRoute> SigningKeyRoutes();    // api_signing_keys.cc
 std::vector<ApiRoute> ManifestRoutes();      // api_manifest.cc (public: manifest, bundle)
 std::vector<ApiRoute> EndorsementRoutes();   // api_endorsements.cc
+std::vector<ApiRoute> AdherenceRoutes();     // api_adherence.cc (public form, secretariat)
 
 // A problem+json reply for the API; `type` is the stable slug under /problems/.
 HttpResponse ApiError(int status, std::string_view type, std::string_view title,

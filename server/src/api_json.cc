@@ -83,6 +83,39 @@ bool JsonBody::Parse(const ApiRequest& req, std::initializer_list<std::string_vi
   return true;
 }
 
+std::optional<JsonBody> JsonBody::Nested(std::string_view field, bool required,
+                                         std::initializer_list<std::string_view> allowed) {
+  auto it = object_.find(field);
+  if (it == object_.end()) {
+    if (required) AddError(field, "is required");
+    return std::nullopt;
+  }
+  if (!it->value().is_object()) {
+    AddError(field, "must be an object, not " + TypeName(it->value()));
+    return std::nullopt;
+  }
+  JsonBody nested;
+  nested.object_ = it->value().as_object();
+  for (const auto& [key, value] : nested.object_) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || key == a;
+    if (!known) {
+      std::string fields;
+      for (std::string_view a : allowed) fields += (fields.empty() ? "" : ", ") + std::string(a);
+      AddError(field,
+               "has no field '" + std::string(key.substr(0, 64)) + "' (known: " + fields + ")");
+      return std::nullopt;
+    }
+  }
+  return nested;
+}
+
+void JsonBody::Merge(const JsonBody& nested, std::string_view prefix) {
+  for (const auto& [field, message] : nested.errors_) {
+    errors_.emplace_back(std::string(prefix) + "." + field, message);
+  }
+}
+
 bool JsonBody::Has(std::string_view field) const { return object_.contains(field); }
 bool JsonBody::IsNull(std::string_view field) const {
   auto it = object_.find(field);

@@ -47,6 +47,13 @@ class JsonBody {
     if (!value) AddError(field, "must be one of " + std::string(expected));
     return value;
   }
+  // The object field `field` as a body of its own with only `allowed` fields; nullopt when it
+  // is absent (an error if `required`), not an object, or holds an unknown field (the error
+  // is recorded here, on `field`). Merge() its errors back once read.
+  std::optional<JsonBody> Nested(std::string_view field, bool required,
+                                 std::initializer_list<std::string_view> allowed);
+  // Records the errors of `nested` (read from field `prefix`) as "prefix.field".
+  void Merge(const JsonBody& nested, std::string_view prefix);
   bool Has(std::string_view field) const;
   // The raw value of a field for shapes the readers above do not cover (arrays); null if absent.
   const boost::json::value* Field(std::string_view field) const {

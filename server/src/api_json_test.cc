@@ -155,6 +155,26 @@ TEST(ApiJsonTest, WrongTypesGiveOneErrorPerField) {
   EXPECT_NE(detail.find("flag must be a boolean, not a string"), std::string::npos) << detail;
 }
 
+TEST(ApiJsonTest, NestedObjectsReportTheirErrorsUnderTheirPrefix) {
+  JsonBody body;
+  HttpResponse error;
+  ASSERT_TRUE(body.Parse(Body(R"({"org":{"name":"","kind":"x"},"who":{"n":1,"extra":2},)"
+                              R"("flat":3})"),
+                         {"org", "who", "flat", "absent"}, &error));
+  auto org = body.Nested("org", true, {"name", "kind"});
+  ASSERT_TRUE(org);
+  EXPECT_FALSE(org->String("name", true, 1, 10));
+  EXPECT_EQ(org->String("kind", true, 1, 10), "x");
+  body.Merge(*org, "org");
+  EXPECT_FALSE(body.Nested("who", true, {"n"}));  // "extra" is unknown: an error on "who"
+  EXPECT_FALSE(body.Nested("flat", true, {"n"}));
+  EXPECT_FALSE(body.Nested("absent", true, {"n"}));
+  EXPECT_FALSE(body.Nested("also-absent", false, {"n"}));
+  EXPECT_EQ(ErrorFields(body.Problem()),
+            (std::vector<std::string>{"org.name", "who", "flat", "absent"}));
+  EXPECT_NE(body.Problem().body.find("has no field 'extra'"), std::string::npos);
+}
+
 TEST(ApiJsonTest, MissingRequiredFieldsAreErrorsAndMissingOptionalOnesAreNot) {
   JsonBody body;
   HttpResponse error;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "accord/signon/checkpoint.h"
+#include "adherence_store.h"
 #include "api.h"
 #include "api_json.h"
 #include "api_signon.h"
@@ -99,6 +100,13 @@ HttpResponse GetManifest(ApiContext& ctx, const ApiRequest& req, const ApiCaller
   auto p = LoadPublished(ctx, req, &problem);
   if (!p) return problem;
   const std::string& language = p->statement.statement.language;
+  // Whether the public may ask to adhere (the adherence store keeps the flag); false when the
+  // flag cannot be read, which only hides the form.
+  bool open = false;
+  if (ctx.adherence) {
+    auto stored = ctx.adherence->OpenForSignature(p->statement.statement.id);
+    if (stored.ok()) open = *stored;
+  }
   return JsonResponse(200, json::serialize(json::object{
                                {"manifest", p->object},
                                {"manifest_sha256", p->manifest.sha256},
@@ -106,8 +114,7 @@ HttpResponse GetManifest(ApiContext& ctx, const ApiRequest& req, const ApiCaller
                                {"log_index", p->manifest.log_index},
                                {"texts", json::object{{language, p->version.canonical_text}}},
                                {"html", json::object{{language, p->version.canonical_html}}},
-                               // Opening a final statement to adherence comes with migration 11.
-                               {"open_for_signature", false},
+                               {"open_for_signature", open},
                            }));
 }
 

@@ -231,11 +231,14 @@ ApiService::ApiService(std::unique_ptr<ApiContext> context) : ctx_(std::move(con
   if (!ctx_->link_ip_limiter) {
     ctx_->link_ip_limiter = std::make_unique<auth::RateLimiter>(config.links_per_ip);
   }
+  if (!ctx_->adherence_ip_limiter) {
+    ctx_->adherence_ip_limiter = std::make_unique<auth::RateLimiter>(config.adherence_per_ip);
+  }
   SetPublicUrl(config.public_url);
-  for (auto* area :
-       {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes, &TokenRoutes,
-        &AuditRoutes, &StatementRoutes, &VersionRoutes, &AmendmentRoutes, &MergeRoutes,
-        &CommentRoutes, &LogRoutes, &SigningKeyRoutes, &ManifestRoutes, &EndorsementRoutes}) {
+  for (auto* area : {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes,
+                     &TokenRoutes, &AuditRoutes, &StatementRoutes, &VersionRoutes, &AmendmentRoutes,
+                     &MergeRoutes, &CommentRoutes, &LogRoutes, &SigningKeyRoutes, &ManifestRoutes,
+                     &EndorsementRoutes, &AdherenceRoutes}) {
     for (auto& route : (*area)()) routes_.push_back(std::move(route));
   }
 }

@@ -4,13 +4,15 @@
 //   GET    /api/v1/statements                         those the caller may read
 //   POST   /api/v1/statements                         {slug, title} (instance secretariat)
 //   GET    /api/v1/statements/{slug}                  with participants and the caller's rights
-//   PATCH  /api/v1/statements/{slug}                  {phase?, phase_deadline?} (its secretariat)
+//   PATCH  /api/v1/statements/{slug}                  {phase?, phase_deadline?,
+//                                                      open_for_signature?} (its secretariat)
 //   PUT    /api/v1/statements/{slug}/participants/{org_id}  {convener?, edit?, amend?, sign?}
 //   DELETE /api/v1/statements/{slug}/participants/{org_id}
 #include <boost/json.hpp>
 #include <cctype>
 #include <ctime>
 
+#include "adherence_store.h"
 #include "api.h"
 #include "api_json.h"
 #include "api_signon.h"
@@ -141,6 +143,18 @@ json::object StatementView(ApiContext& ctx, const ApiCaller& caller,
     rights[std::string(auth::ActionName(a)) + "-for"] = std::move(orgs);
   }
   out["rights"] = std::move(rights);
+  // Whether the public may ask to adhere once the statement is final (api_adherence.cc).
+  bool open = false;
+  if (ctx.adherence != nullptr) {
+    auto stored = ctx.adherence->OpenForSignature(loaded.statement.id);
+    if (stored.ok()) {
+      open = *stored;
+    } else {
+      Log("error", "cannot read open_for_signature",
+          {{"statement", loaded.statement.slug}, {"error", stored.status().ToString()}});
+    }
+  }
+  out["open_for_signature"] = open;
   return out;
 }
 
@@ -195,12 +209,50 @@ HttpResponse GetStatement(ApiContext& ctx, const ApiRequest& req, const ApiCalle
   return JsonResponse(200, json::serialize(StatementView(ctx, *caller, *loaded)));
 }
 
+// Opens or closes the statement to requests to adhere. Asks for kManageParticipants rather
+// than kChangePhase: opening it decides which organizations may come to take part.
+std::optional<HttpResponse> SetOpenForSignature(ApiContext& ctx, const ApiRequest& req,
+                                                const ApiCaller& caller,
+                                                const LoadedStatement& loaded, bool open) {
+  if (auto denied =
+          Deny(ctx, req, caller, auth::Action::kManageParticipants, TargetOf(ctx, loaded))) {
+    return denied;
+  }
+  if (ctx.adherence == nullptr) {
+    return ApiError(503, "unavailable", "Unavailable", "this server takes no requests to adhere");
+  }
+  Status s = ctx.adherence->SetOpenForSignature(loaded.statement.id, open);
+  if (!s.ok()) return StoreProblem(s);
+  ctx.Audit("open-for-signature", req, caller.user.id,
+            "statement:" + std::to_string(loaded.statement.id),
+            json::serialize(json::object{{"open", open}}));
+  return std::nullopt;
+}
+
 HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
   HttpResponse problem;
-  auto loaded = LoadStatementFor(ctx, req, *caller, auth::Action::kChangePhase, &problem);
+  auto loaded = LoadStatement(ctx, req, &problem);
   if (!loaded) return problem;
   JsonBody body;
-  if (!body.Parse(req, {"phase", "phase_deadline"}, &problem)) return problem;
+  if (!body.Parse(req, {"phase", "phase_deadline", "open_for_signature"}, &problem)) {
+    return problem;
+  }
+  // A body with open_for_signature alone changes nothing of the phase and records no change.
+  const bool phase_part =
+      body.Has("phase") || body.Has("phase_deadline") || !body.Has("open_for_signature");
+  if (phase_part) {
+    if (auto denied = Deny(ctx, req, *caller, auth::Action::kChangePhase, TargetOf(ctx, *loaded))) {
+      return *denied;
+    }
+  }
+  auto open = body.Bool("open_for_signature", false);
+  if (!phase_part) {
+    if (!body.ok()) return body.Problem();
+    if (auto failed = SetOpenForSignature(ctx, req, *caller, *loaded, *open)) return *failed;
+    auto reloaded = LoadStatement(ctx, req, &problem);
+    if (!reloaded) return problem;
+    return JsonResponse(200, json::serialize(StatementView(ctx, *caller, *reloaded)));
+  }
   auto phase = body.Enum<auth::Phase>("phase", false, &auth::ParsePhase,
                                       "drafting, amendments, consolidation, final");
   std::optional<auth::UnixTime> deadline = loaded->statement.phase_deadline;
@@ -213,6 +265,9 @@ HttpResponse PatchStatement(ApiContext& ctx, const ApiRequest& req, const ApiCal
     body.AddError("phase_deadline", "must be a UTC time like 2027-01-31T18:00:00Z, or null");
   }
   if (!body.ok()) return body.Problem();
+  if (open) {
+    if (auto failed = SetOpenForSignature(ctx, req, *caller, *loaded, *open)) return *failed;
+  }
   // A new phase starts without the old phase's deadline unless one is given.
   if (phase && *phase != loaded->statement.phase && !body.Has("phase_deadline")) {
     deadline.reset();

@@ -22,6 +22,7 @@
 #include "accord/crdt/doc.h"
 #include "accord/crdt/xml.h"
 #include "account_admin.h"
+#include "adherence_store.h"
 #include "api.h"
 #include "api_service.h"
 #include "comment_store.h"
@@ -83,6 +84,10 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(documents.ok()) << documents.status().ToString();
     document_store_ = std::move(*documents);
     document_service_ = std::make_unique<DocumentService>(*document_store_, nullptr);
+    auto adherence = OpenSqliteAdherenceStore(dir_.string());
+    ASSERT_TRUE(adherence.ok()) << adherence.status().ToString();
+    adherence_ = std::move(*adherence);
+    ctx->adherence = adherence_.get();
     ctx->drafting = drafting_.get();
     ctx->comments = comments_.get();
     ctx->documents = document_service_.get();
@@ -125,6 +130,7 @@ class ApiTest : public ::testing::Test {
     document_service_.reset();
     document_store_.reset();
     comments_.reset();
+    adherence_.reset();
     log_.reset();
     drafting_.reset();
     store_.reset();
@@ -264,6 +270,7 @@ class ApiTest : public ::testing::Test {
   crdt::Doc draft_;  // the Yjs document StoreParagraphs edits
   std::unique_ptr<DraftingStore> drafting_;
   std::unique_ptr<CommentStore> comments_;
+  std::unique_ptr<AdherenceStore> adherence_;      // open adherence (ctx->adherence)
   std::unique_ptr<DocumentStore> document_store_;  // the drafts (no rooms in these tests)
   std::unique_ptr<DocumentService> document_service_;
   std::unique_ptr<TransparencyLog> log_;  // the instance's log (ctx->log)

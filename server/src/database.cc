@@ -327,6 +327,56 @@ const std::vector<std::string_view>& Migrations() {
       " BEGIN SELECT RAISE(ABORT, 'withdrawals are append-only'); END;"
       "CREATE TRIGGER withdrawals_no_delete BEFORE DELETE ON withdrawals"
       " BEGIN SELECT RAISE(ABORT, 'withdrawals are append-only'); END;",
+      // 11: open adherence (server/src/adherence_store.h). Whether a final statement takes requests
+      // to adhere
+      // from organizations not yet on the instance, and those requests: what the public form
+      // sent, and the secretariat's decision (approving creates or links an organization and
+      // invites the signatory). Requests are never deleted, and once decided never change.
+      // challenge_sha256 (the SHA-256 of the proof-of-work challenge spent on the request) is
+      // UNIQUE: a challenge buys at most one request.
+      "ALTER TABLE statements ADD COLUMN open_for_signature INTEGER NOT NULL DEFAULT 0"
+      " CHECK (open_for_signature IN (0, 1));"
+      "CREATE TABLE adherence_requests (id INTEGER PRIMARY KEY,"
+      " statement_id INTEGER NOT NULL REFERENCES statements(id),"
+      " org_name TEXT NOT NULL CHECK (org_name <> ''),"
+      " org_short_name TEXT NOT NULL CHECK (org_short_name <> ''),"
+      " org_country TEXT NOT NULL DEFAULT ''"
+      " CHECK (org_country = '' OR org_country GLOB '[A-Z][A-Z]'),"
+      " org_kind TEXT NOT NULL CHECK (org_kind IN ('union', 'party', 'movement', 'ngo', 'other')),"
+      " org_website TEXT NOT NULL DEFAULT ''"
+      " CHECK (org_website = '' OR org_website GLOB 'https://?*'"
+      " OR org_website GLOB 'http://?*'),"
+      " signatory_name TEXT NOT NULL CHECK (signatory_name <> ''),"
+      " signatory_title TEXT NOT NULL DEFAULT '',"
+      " signatory_email TEXT NOT NULL CHECK (instr(signatory_email, '@') > 1),"
+      " message TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '',"
+      " challenge_sha256 TEXT NOT NULL UNIQUE"
+      " CHECK (length(challenge_sha256) = 64 AND challenge_sha256 NOT GLOB '*[^0-9a-f]*'),"
+      " state TEXT NOT NULL DEFAULT 'pending'"
+      " CHECK (state IN ('pending', 'approved', 'rejected')),"
+      " created_at INTEGER NOT NULL,"
+      " decided_by INTEGER CHECK (decided_by > 0), decided_at INTEGER,"
+      " reason TEXT NOT NULL DEFAULT '',"
+      " organization_id INTEGER REFERENCES organizations(id),"
+      " invitation_id INTEGER REFERENCES invitations(id),"
+      " CHECK ((state = 'pending') = (decided_at IS NULL)),"
+      " CHECK ((decided_by IS NULL) = (decided_at IS NULL)),"
+      " CHECK (state = 'approved' OR (organization_id IS NULL AND invitation_id IS NULL)),"
+      " CHECK (state <> 'approved' OR (organization_id IS NOT NULL"
+      " AND invitation_id IS NOT NULL))) STRICT;"
+      "CREATE INDEX adherence_requests_by_statement ON adherence_requests (statement_id, state, "
+      "id);"
+      "CREATE UNIQUE INDEX adherence_requests_one_pending_per_email"
+      " ON adherence_requests (statement_id, signatory_email) WHERE state = 'pending';"
+      "CREATE TRIGGER adherence_requests_fixed BEFORE UPDATE OF id, statement_id, org_name,"
+      " org_short_name, org_country, org_kind, org_website, signatory_name, signatory_title,"
+      " signatory_email, message, ip, challenge_sha256, created_at ON adherence_requests"
+      " BEGIN SELECT RAISE(ABORT, 'an adherence request keeps what was sent'); END;"
+      "CREATE TRIGGER adherence_requests_decided_once BEFORE UPDATE ON adherence_requests"
+      " WHEN OLD.state <> 'pending'"
+      " BEGIN SELECT RAISE(ABORT, 'an adherence request is decided once'); END;"
+      "CREATE TRIGGER adherence_requests_kept BEFORE DELETE ON adherence_requests"
+      " BEGIN SELECT RAISE(ABORT, 'adherence requests are never deleted'); END;",
   };
   return kMigrations;
 }

@@ -7,6 +7,8 @@
 
 #include "accord/auth/password.h"
 #include "accord/auth/secret.h"
+#include "adherence_challenge.h"
+#include "adherence_store.h"
 #include "api_service.h"
 #include "beast_pch.h"
 #include "comment_store.h"
@@ -181,6 +183,7 @@ struct Owned {
   std::unique_ptr<SqliteAccountStore> accounts;
   std::unique_ptr<DraftingStore> drafting;
   std::unique_ptr<CommentStore> comments;
+  std::unique_ptr<AdherenceStore> adherence;
   std::unique_ptr<TransparencyLog> log;
   std::unique_ptr<SignonStore> signon;
   std::unique_ptr<SignonWriter> signon_writer;  // declared after `signon`: stops first
@@ -202,6 +205,9 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   auto comments = OpenSqliteCommentStore(options.data_dir);
   if (!comments.ok()) return comments.status();
   holder->comments = std::move(*comments);
+  auto adherence = OpenSqliteAdherenceStore(options.data_dir);
+  if (!adherence.ok()) return adherence.status();
+  holder->adherence = std::move(*adherence);
   std::string previous_origin;
   auto signer = LoadOrCreateLogSigner(db, EffectiveLogOrigin(options), &previous_origin);
   if (!signer.ok()) return signer.status();
@@ -244,10 +250,16 @@ Result<std::unique_ptr<ApiService>> OpenApi(const ServerOptions& options, Databa
   holder->config.login_per_account.burst = burst(limits.login_failures_per_account);
   holder->config.login_per_ip.burst = burst(limits.login_failures_per_ip);
   holder->config.links_per_ip.burst = burst(limits.link_requests_per_ip);
+  holder->config.adherence_per_ip.burst = burst(limits.adherence_requests_per_ip);
+  holder->config.adherence_difficulty =
+      static_cast<int>(std::min<size_t>(limits.adherence_difficulty_bits, kMaxChallengeDifficulty));
+  holder->config.adherence_max_pending =
+      static_cast<int64_t>(std::min<size_t>(limits.adherence_pending_per_statement, 1'000'000));
   auto ctx = std::make_unique<ApiContext>();
   ctx->store = holder->accounts.get();
   ctx->drafting = holder->drafting.get();
   ctx->comments = holder->comments.get();
+  ctx->adherence = holder->adherence.get();
   ctx->log = holder->log.get();
   ctx->signon = holder->signon.get();
   ctx->signon_writer = holder->signon_writer.get();

@@ -35,6 +35,16 @@ struct Limits {
   // link_requests_per_ip: calls per hour from one address to the public link endpoints
   // (inspect or accept an invitation, request or complete a password reset).
   size_t link_requests_per_ip = 10;
+  // adherence_requests_per_ip: requests to adhere to a statement (its public form) per hour
+  // from one address, whatever their outcome; beyond, HTTP 429 with a backoff.
+  size_t adherence_requests_per_ip = 5;
+  // adherence_difficulty_bits: the proof-of-work a request to adhere costs: leading zero bits
+  // of SHA-256 its sender must find, about 2^n hashes (18: a fraction of a second in a browser,
+  // a real cost in bulk). At most 32. Tests use a few bits.
+  size_t adherence_difficulty_bits = 18;
+  // adherence_pending_per_statement: requests to adhere awaiting the secretariat's review per
+  // statement; beyond, new ones are refused (409 queue-full) until some are decided.
+  size_t adherence_pending_per_statement = 100;
   // invitation_lifetime / password_reset_lifetime: how long a one-time link works.
   std::chrono::milliseconds invitation_lifetime{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds password_reset_lifetime{std::chrono::hours(2)};
