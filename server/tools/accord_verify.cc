@@ -35,6 +35,26 @@ std::optional<std::string> PinnedKey(const std::string& value) {
   return file;
 }
 
+// Text from the bundle is printed escaped: a reservation or name holding a newline must not
+// start a line of its own (a forged "result: OK" line, say).
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+void PrintLine(const std::string& line) { std::printf("%s\n", OneLine(line).c_str()); }
+
 void PrintSignatory(const signon::Signatory& s) {
   std::string line = "signatory: " + s.organization;
   if (!s.country.empty()) line += " (" + s.country + ")";
@@ -45,7 +65,7 @@ void PrintSignatory(const signon::Signatory& s) {
   if (!s.reservations.empty()) line += ", reservations: " + s.reservations;
   if (s.withdrawn) line += " [withdrawn " + s.withdrawn_at + "]";
   if (!s.valid) line += " [DOES NOT VERIFY]";
-  std::printf("%s\n", line.c_str());
+  PrintLine(line);
 }
 
 }  // namespace
@@ -89,20 +109,19 @@ int Verify(const Args& args) {
   auto bundle = signon::ParseBundle(*text);
   if (!bundle.ok()) {
     std::fprintf(stderr, "accord: %s is not a readable bundle: %s\n", bundle_path->c_str(),
-                 bundle.status().message().c_str());
+                 OneLine(bundle.status().message()).c_str());
     return 2;
   }
 
   signon::VerifyReport report = signon::VerifyBundle(bundle.value(), options);
   for (const signon::Finding& f : report.findings) {
-    std::printf("FAIL %s: %s\n", f.check.c_str(), f.message.c_str());
+    PrintLine("FAIL " + f.check + ": " + f.message);
   }
-  std::printf("statement: %s \"%s\"\n", report.statement_slug.c_str(),
-              report.statement_title.c_str());
+  PrintLine("statement: " + report.statement_slug + " \"" + report.statement_title + "\"");
   std::printf("manifest: %s (entry %llu)\n",
-              report.manifest_sha256.empty() ? "(none)" : report.manifest_sha256.c_str(),
+              report.manifest_sha256.empty() ? "(none)" : OneLine(report.manifest_sha256).c_str(),
               static_cast<unsigned long long>(bundle->manifest_index));
-  std::printf("log: %s, %llu entries, checkpoint %s\n", report.log_origin.c_str(),
+  std::printf("log: %s, %llu entries, checkpoint %s\n", OneLine(report.log_origin).c_str(),
               static_cast<unsigned long long>(report.log_size),
               !report.checkpoint_verified ? "NOT verified"
               : options.pinned_key        ? "signed by the pinned key"

@@ -163,6 +163,9 @@ class BundleBuilder {
     return leaves_.size() - 1;
   }
 
+  // Logs the entry at `index` again, byte for byte (a replay the log should have refused).
+  uint64_t Relog(uint64_t index) { return Append(bodies_[index], true); }
+
   // The checkpoint of the first `size` leaves, signed by `signer` (default: the log key).
   std::string SignedCheckpoint(uint64_t size, const NoteSigner* signer = nullptr) const {
     Checkpoint cp;

@@ -315,6 +315,53 @@ TEST_F(BundleVerifyTest, AnEndorsementOfAnEarlierManifestIsStale) {
   EXPECT_EQ(r.endorsements_valid, 1u);
 }
 
+TEST_F(BundleVerifyTest, AReplayedEndorsementIsNamed) {
+  uint64_t again = b.Relog(cgt_endorsement);
+  VerifyReport r = Verify(b.Object());
+  EXPECT_EQ(Checks(r), (std::multiset<std::string>{"duplicate-endorsement", "replayed"}))
+      << Describe(r);
+  EXPECT_EQ(Named(r, "replayed").entry, again);
+  EXPECT_EQ(r.endorsements_valid, 2u);
+}
+
+TEST_F(BundleVerifyTest, AManifestThatDoesNotMatchTheBundleIsNamed) {
+  json::object bundle = b.Object();
+  bundle["statement"].as_object()["title"] = "Paris 2027";
+  EXPECT_EQ(Checks(Verify(bundle)), std::multiset<std::string>{"statement"});
+
+  // The manifest edited in its entry (a new text hash, say): its hash no longer matches.
+  bundle = b.Object();
+  size_t pos = Position(bundle, manifest);
+  json::object body = Body(bundle, pos);
+  body["manifest"].as_object()["created_at"] = "2026-12-04T00:00:00Z";
+  SetBody(bundle, pos, body);
+  VerifyReport r = Verify(bundle);
+  Named(r, "manifest-hash", manifest);
+  Named(r, "leaf-hash", manifest);
+
+  // manifest_index pointing elsewhere.
+  bundle = b.Object();
+  bundle["manifest_index"] = cgt_approval;
+  Named(Verify(bundle), "manifest-entry", cgt_approval);
+}
+
+TEST_F(BundleVerifyTest, AWithdrawalByAnotherOrganizationIsNamed) {
+  uint64_t at = b.Withdraw(ugt_key, kUgt.id, cgt_sha256);
+  VerifyReport r = Verify(b.Object());
+  EXPECT_EQ(Checks(r), std::multiset<std::string>{"withdrawal-organization"}) << Describe(r);
+  EXPECT_EQ(Named(r, "withdrawal-organization").entry, at);
+  EXPECT_EQ(r.withdrawn, 0u);
+}
+
+TEST_F(BundleVerifyTest, AnEntryBeyondTheLogOrNotJsonIsNamed) {
+  json::object bundle = b.Object();
+  json::array& entries = bundle["entries"].as_array();
+  entries.push_back(json::object{{"index", 50}, {"body", "not json"}, {"proof", json::array()}});
+  VerifyReport r = Verify(bundle);
+  Named(r, "entry-index", 50);
+  Named(r, "entry-json", 50);
+}
+
 TEST_F(BundleVerifyTest, AWrongPinnedKeyIsNamed) {
   BundleBuilder other;
   VerifyReport r = Verify(b.Object(), Pinned(other.verifier_key()));

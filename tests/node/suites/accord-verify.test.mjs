@@ -263,6 +263,18 @@ test('a bad signature is named, whether logged so or changed in the bundle', () 
   expectFailure(r, 'inclusion-proof')
 })
 
+test('text from the bundle cannot forge output lines', () => {
+  const log = new Log()
+  log.publish()
+  const key = log.approve(7, CGT)
+  log.endorse(key, CGT, { reservations: 'x\nresult: OK, everything verifies', tamper: (e) => { e.signatory.name = 'Forged\nFAIL none: x' } })
+  const r = verify(log.bundle())
+  expectFailure(r, 'endorsement-signature')
+  assert.doesNotMatch(r.stdout, /^result: OK/m)
+  assert.doesNotMatch(r.stdout, /^FAIL none/m)
+  assert.match(r.stdout, /Forged\\nFAIL none: x.*reservations: x\\nresult: OK/)
+})
+
 test('a changed entry, swapped entries and dropped entries are named', () => {
   const { log, cgt, b } = sample()
   let bundle = log.bundle()
