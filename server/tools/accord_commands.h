@@ -31,6 +31,9 @@ int MemberAdd(const Args& args);
 int Invite(const Args& args);
 int TokenCreate(const Args& args);
 
+// accord_verify.cc (exit 0 verified, 1 a check failed, 2 usage or unreadable bundle)
+int Verify(const Args& args);
+
 }  // namespace accord::cli
 
 #endif  // ACCORD_SERVER_TOOLS_ACCORD_COMMANDS_H_

@@ -52,6 +52,14 @@ constexpr const char* kUsage =
     "            SCOPES: comma-separated documents:read, documents:write, api:read,\n"
     "            api:write. PATTERN: a document name, a prefix ending in '*', or '*' (default)\n"
     "  DURATION: a number with s, m, h or d (e.g. 90m, 7d)\n"
+    "verification (offline; server/signon/BUNDLE.md):\n"
+    "  verify BUNDLE [--previous-checkpoint FILE] [--key VERIFIER]\n"
+    "            check a statement's verification bundle (GET /api/v1/statements/SLUG/bundle):\n"
+    "            the checkpoint's signature, every entry's inclusion in the log, the texts\n"
+    "            against the manifest, every endorsement's signature and key; print each\n"
+    "            failed check, the signatories and a summary. VERIFIER: the log's note key\n"
+    "            (GET /api/v1/log/key) or a file holding it. FILE: a signed checkpoint seen\n"
+    "            earlier, which the log must extend. Exit 0 verified, 1 a check failed\n"
     "documents (only read; safe while accordd runs):\n"
     "  doc export --data DIR NAME\n"
     "            write the stored document's full state (one Yjs v1 update) to stdout\n"
@@ -304,6 +312,7 @@ int main(int argc, char** argv) {
     return UsageError("doc needs a subcommand: export or list");
   }
   if (cmd == "render") return Render(argc, argv);
+  if (cmd == "verify") return accord::cli::Verify(rest(1));
   if (cmd == "db") {
     if (argc >= 3 && std::string_view(argv[2]) == "check") return DbCheck(argc, argv);
     return UsageError("db needs a subcommand: check");

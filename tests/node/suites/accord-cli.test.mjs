@@ -298,7 +298,7 @@ test('accord help lists every command', () => {
   assert.equal(r.status, 0)
   assert.equal(r.stderr, '')
   for (const command of ['bootstrap', 'org add', 'user add', 'user list', 'member add', 'invite',
-    'token create', 'doc export', 'doc list', 'db check', 'render', 'version', 'help']) {
+    'token create', 'verify', 'doc export', 'doc list', 'db check', 'render', 'version', 'help']) {
     assert.match(r.stdout, new RegExp(`^ {2}${command} `, 'm'), command)
   }
   assert.match(r.stdout, /--if-needed/)
