@@ -201,6 +201,8 @@ function endorsementForm (ctx: Ctx, org: Organization, key: KeyRow, redraw: (rec
     field('sign-form', { name: 'name', label: t('signName'), required: true, value: ctx.me.user.display_name, maxLength: MAX_NAME, autocomplete: 'name' }),
     field('sign-form', { name: 'title', label: t('signTitleField'), required: true, hint: t('signTitleHint'), maxLength: MAX_NAME }),
     radios, resBox, el('button', { type: 'submit', id: 'sign-review-open' }, t('signReview')))
+  // checkEndorsement says what is missing next to each field, in the UI language.
+  form.noValidate = true
   const kind = () => (form.querySelector<HTMLInputElement>('input[name=kind]:checked')?.value ?? 'adheres') as EndorsementKind
   radios.addEventListener('change', () => {
     const withRes = kind() === 'adheres-with-reservations'
