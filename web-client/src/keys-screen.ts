@@ -113,7 +113,9 @@ function keyActions (row: KeyRow, name: string, orgs: Organization[], rerender: 
     b.addEventListener('click', () => create.rotate(k))
     box.append(b)
   }
-  if (k && (k.state === 'approved' || k.state === 'pending')) box.append(revokeForm(k, name, rerender))
+  // Only approved keys are revoked (a revocation is logged against an approval); a pending key
+  // simply awaits the secretariat, who can reject it.
+  if (k?.state === 'approved') box.append(revokeForm(k, name, rerender))
   return box
 }
 
@@ -167,7 +169,7 @@ function createSection (orgs: Organization[], rerender: (m: string) => Promise<v
   const alert = formAlert('key-new-alert')
   const rotating = el('p', { className: 'notice', id: 'key-rotating', hidden: true })
   const cancelRotate = el('button', { type: 'button', id: 'key-rotate-cancel', hidden: true }, t('cancel'))
-  const form = el('form', { id: 'key-new', className: 'inline-form', 'aria-labelledby': 'key-new-h' }, alert, rotating,
+  const form = el('form', { id: 'key-new', 'aria-labelledby': 'key-new-h' }, alert, rotating,
     field('key-new', { name: 'organization_id', label: t('organization'), required: true, options: orgs.map(o => [String(o.id), o.name]) }),
     field('key-new', { name: 'label', label: t('keyLabel'), required: true, hint: t('keyLabelHint'), maxLength: 200 }),
     el('p', { className: 'actions' }, el('button', { type: 'submit' }, t('keyCreateDo')), cancelRotate))
