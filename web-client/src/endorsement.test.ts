@@ -7,7 +7,7 @@ import { MemoryKeyStore } from './key-store'
 import type { Me } from './model'
 import {
   activeEndorsement, buildEndorsement, buildWithdrawal, checkEndorsement, checkWithdrawal, endorsingOrganizations, formatFingerprint, joinKeys,
-  keyStateLabel, newNonce, noKeyReason, passphraseStrength, prepare, signedBody, signingKeyFor, signProblem, utcSeconds,
+  keyStateLabel, newNonce, noKeyReason, passphraseStrength, prepare, reviewExpired, signedBody, signingKeyFor, signProblem, utcSeconds,
   type Endorsement, type EndorsementInput, type ServerKey
 } from './endorsement'
 
@@ -82,6 +82,10 @@ describe('prepare and sign', () => {
     expect(verify(null, Buffer.from(p.text, 'utf8'), createPublicKey({ key: spki, format: 'der', type: 'spki' }), Buffer.from(sig, 'base64'))).toBe(true)
     expect(signedBody('endorsement', p, sig, 7)).toEqual({ endorsement: p.text, signature: sig, key_id: 7 })
     expect(signedBody('withdrawal', p, sig, 7)).toEqual({ withdrawal: p.text, signature: sig, key_id: 7 })
+  })
+  it('lets a review be signed for 10 minutes (the server allows 15)', () => {
+    expect(reviewExpired('2026-12-03T20:00:00Z', new Date('2026-12-03T20:10:00Z'))).toBe(false)
+    expect(reviewExpired('2026-12-03T20:00:00Z', new Date('2026-12-03T20:10:01Z'))).toBe(true)
   })
   it('refuses a signed text over 16 KiB', async () => {
     const e = buildEndorsement(input(), AT, NONCE)

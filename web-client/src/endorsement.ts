@@ -203,6 +203,16 @@ export function buildWithdrawal (endorsement: Pick<Endorsement, 'endorsement_sha
   }
 }
 
+/**
+ * How long a review stays signable. The server accepts signed_at within 15 minutes of its
+ * clock; a review left open longer is built again (a new time, so a new text to read) rather
+ * than signed with a time that would be refused, or with a time the user never saw.
+ */
+export const REVIEW_MAX_AGE_MS = 10 * 60_000
+export function reviewExpired (signedAt: string, now: Date): boolean {
+  return now.getTime() - Date.parse(signedAt) > REVIEW_MAX_AGE_MS
+}
+
 /** What the review step shows and what is signed: the JCS text, its UTF-8 bytes and SHA-256. */
 export interface Prepared { text: string, bytes: Uint8Array, sha256: string }
 

@@ -7,11 +7,11 @@
 import { el } from './dom'
 import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
-import { dataTable, formAlert, showProblem } from './forms'
+import { dataTable, showProblem } from './forms'
 import { formatDate } from './model'
 import { fingerprint, fromBase64 } from './key-backup'
 import { formatFingerprint, keyStateLabel, type ServerKey } from './endorsement'
-import { reasonDisclosure } from './keys-screen'
+import { alertLine, reasonDisclosure } from './keys-screen'
 
 const when = (iso: string | null): string => iso ? formatDate(iso, currentLanguage()) : '—'
 
@@ -31,7 +31,7 @@ export async function keyApprovalsScreen (main: HTMLElement): Promise<void> {
   }
   const r = await api('GET', '/signing-keys')
   if (r.status !== 200) {
-    const alert = formAlert('approvals-alert')
+    const alert = alertLine('approvals-alert')
     main.append(alert)
     showProblem(el('form'), alert, r)
     return
@@ -48,7 +48,7 @@ export async function keyApprovalsScreen (main: HTMLElement): Promise<void> {
   if (!pending.length) p.append(el('p', { className: 'hint' }, t('approvalsNone')))
   else {
     const rows = pending.map(k => {
-      const alert = formAlert(`approve-${k.id}-alert`)
+      const alert = alertLine(`approve-${k.id}-alert`)
       const approve = el('button', { type: 'button', className: 'key-approve', 'aria-label': tf('approveKeyOf', { name: who(k), org: org(k) }) }, t('approveKey'))
       approve.addEventListener('click', async () => {
         approve.disabled = true

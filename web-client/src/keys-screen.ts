@@ -18,6 +18,13 @@ import { formatFingerprint, joinKeys, keyStateLabel, passphraseStrength, signato
 
 const when = (iso: string): string => formatDate(iso, currentLanguage())
 
+/** A form alert that can take focus, so that what went wrong is read out when it appears. */
+export function alertLine (id: string): HTMLParagraphElement {
+  const a = formAlert(id)
+  a.tabIndex = -1
+  return a
+}
+
 /** The fingerprint shown for a key: the browser's id, or computed from the server's public key. */
 async function fingerprintOf (r: KeyRow): Promise<string> {
   if (r.local) return r.local.id
@@ -58,7 +65,7 @@ export async function keysScreen (main: HTMLElement, me: Me): Promise<void> {
   }
   const [r, local] = await Promise.all([api('GET', '/signing-keys'), listKeys().catch(() => [] as SigningKeyInfo[])])
   if (r.status !== 200) {
-    const alert = formAlert('keys-alert')
+    const alert = alertLine('keys-alert')
     main.append(alert)
     showProblem(el('form'), alert, r)
     return
@@ -83,6 +90,7 @@ async function keyList (rows: KeyRow[], orgs: Organization[], rerender: (m: stri
       : el('span', { className: 'badge key-state', 'data-state': 'unregistered' }, t('keyUnregistered'))
     const stateCell = el('span', {}, state)
     if (k?.reason && (k.state === 'revoked' || k.state === 'rejected')) stateCell.append(el('span', { className: 'hint' }, tf('keyReason', { reason: k.reason })))
+    if (k?.replaced_by) stateCell.append(el('span', { className: 'hint' }, tf('keyReplacedBy', { id: String(k.replaced_by) })))
     if (k?.replaces) stateCell.append(el('span', { className: 'hint' }, tf('keyReplaces', { id: String(k.replaces) })))
     const here = row.local
       ? (row.local.backupExportedAt ? tf('keyHereBackup', { time: when(row.local.backupExportedAt) }) : t('keyHereNoBackup'))
@@ -122,7 +130,7 @@ function keyActions (row: KeyRow, name: string, orgs: Organization[], rerender: 
 /** A reason and a two-step confirm, inside a disclosure so that the table stays short. */
 export function reasonDisclosure (idPrefix: string, summary: string, accessibleName: string, reasonLabel: string,
   act: (reason: string, alert: HTMLElement) => Promise<void>): HTMLElement {
-  const alert = formAlert(`${idPrefix}-alert`)
+  const alert = alertLine(`${idPrefix}-alert`)
   const reason = el('textarea', { id: `${idPrefix}-reason`, name: 'reason', rows: 2, required: true, maxLength: 2000 })
   const go = confirmButton(summary, accessibleName, async () => {
     if (!reason.value.trim()) { showMessage(alert, t('keyNeedReason')); reason.focus(); return }
@@ -143,7 +151,7 @@ function revokeForm (k: ServerKey, name: string, rerender: (m: string) => Promis
 
 function registerForm (local: SigningKeyInfo, orgs: Organization[], rerender: (m: string) => Promise<void>): HTMLElement {
   const id = `key-register-${local.id}`
-  const alert = formAlert(`${id}-alert`)
+  const alert = alertLine(`${id}-alert`)
   const form = el('form', { className: 'role-form', id, 'aria-label': tf('keyRegisterOf', { name: local.label }) }, alert,
     ...(orgs.length > 1 ? [field(id, { name: 'organization_id', label: t('organization'), required: true, options: orgs.map(o => [String(o.id), o.name]) })] : []),
     el('button', { type: 'submit' }, t('keyRegister')))
@@ -166,7 +174,7 @@ function createSection (orgs: Organization[], rerender: (m: string) => Promise<v
   const api_ = { section, rotate: (_k: ServerKey) => {}, backupStep: (_k: SigningKeyInfo, _o: number | null, _r: number | null) => {} }
   if (!orgs.length) { section.append(el('p', { className: 'hint', id: 'key-no-org' }, t('keyNoSignatoryOrg'))); return api_ }
 
-  const alert = formAlert('key-new-alert')
+  const alert = alertLine('key-new-alert')
   const rotating = el('p', { className: 'notice', id: 'key-rotating', hidden: true })
   const cancelRotate = el('button', { type: 'button', id: 'key-rotate-cancel', hidden: true }, t('cancel'))
   const form = el('form', { id: 'key-new', 'aria-labelledby': 'key-new-h' }, alert, rotating,
@@ -215,7 +223,7 @@ function createSection (orgs: Organization[], rerender: (m: string) => Promise<v
  * lost browser profile means a new key and a new approval.
  */
 function backupStep (key: SigningKeyInfo, orgId: number | null, replaces: number | null, orgs: Organization[], rerender: (m: string) => Promise<void>): HTMLElement {
-  const alert = formAlert('key-backup-alert')
+  const alert = alertLine('key-backup-alert')
   const strength = el('span', { className: 'hint', id: 'key-backup-strength', 'aria-live': 'polite' })
   const done = el('p', { role: 'status', 'aria-live': 'polite', id: 'key-backup-status', className: 'hint' })
   const form = el('form', { id: 'key-backup', className: 'inline-form', 'aria-labelledby': 'key-backup-h' },
@@ -229,7 +237,7 @@ function backupStep (key: SigningKeyInfo, orgId: number | null, replaces: number
   pass.setAttribute('aria-describedby', `${pass.getAttribute('aria-describedby') ?? ''} ${strength.id}`.trim())
   pass.addEventListener('input', () => { strength.textContent = pass.value ? t(`strength_${passphraseStrength(pass.value).replace('-', '_')}` as 'strength_weak') : '' })
 
-  const regAlert = formAlert('key-register-alert')
+  const regAlert = alertLine('key-register-alert')
   const orgField = orgId === null && orgs.length > 1
     ? field('key-register', { name: 'organization_id', label: t('organization'), required: true, options: orgs.map(o => [String(o.id), o.name]) })
     : null
@@ -267,7 +275,7 @@ function backupStep (key: SigningKeyInfo, orgId: number | null, replaces: number
 }
 
 function restoreSection (rerender: (m: string) => Promise<void>): HTMLElement {
-  const alert = formAlert('key-restore-alert')
+  const alert = alertLine('key-restore-alert')
   const file = el('input', { type: 'file', id: 'key-restore-file', name: 'file', accept: 'application/json,.json', required: true })
   const form = el('form', { id: 'key-restore', className: 'inline-form', 'aria-labelledby': 'key-restore-h' },
     el('h2', { id: 'key-restore-h' }, t('keyRestore')), el('p', { className: 'hint' }, t('keyRestoreWhy')), alert,

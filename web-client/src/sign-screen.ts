@@ -8,13 +8,14 @@
 import { el } from './dom'
 import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
-import { copyButton, field, formAlert, onSubmit, showMessage, showProblem } from './forms'
+import { copyButton, field, onSubmit, showMessage, showProblem } from './forms'
 import { safeHtml } from './safe-html'
+import { alertLine } from './keys-screen'
 import { formatDate, type Me, type Organization, type StatementDetail } from './model'
 import { listKeys, sign, type SigningKeyInfo } from './signing-keys'
 import {
   activeEndorsement, buildEndorsement, buildWithdrawal, checkEndorsement, checkWithdrawal, endorsingOrganizations, formatFingerprint, joinKeys,
-  kindName, MAX_NAME, MAX_RESERVATIONS, MAX_WITHDRAWAL_REASON, newNonce, noKeyReason, prepare, signedBody, signingKeyFor, signProblem,
+  kindName, MAX_NAME, MAX_RESERVATIONS, MAX_WITHDRAWAL_REASON, newNonce, noKeyReason, prepare, reviewExpired, signedBody, signingKeyFor, signProblem,
   type Endorsement, type EndorsementKind, type KeyRow, type ManifestReply, type Prepared
 } from './endorsement'
 
@@ -23,7 +24,7 @@ const when = (iso: string): string => formatDate(iso, currentLanguage())
 export const publicHref = (slug: string): string => `/s/${enc(slug)}`
 
 function alertFor (main: HTMLElement, r: { status: number, body: any }): void {
-  const alert = formAlert('sign-alert')
+  const alert = alertLine('sign-alert')
   main.append(alert)
   showProblem(el('form'), alert, r)
 }
@@ -59,7 +60,9 @@ export async function signScreen (main: HTMLElement, me: Me, slug: string): Prom
   const status = el('p', { role: 'status', 'aria-live': 'polite', id: 'sign-status', className: 'hint', tabIndex: -1 })
   const ctx: Ctx = { me, s, m, rows: joinKeys(local, kr.status === 200 ? kr.body?.keys ?? [] : []), status }
   main.append(status, textSection(ctx))
-  if (s.phase !== 'final') main.append(el('p', { className: 'notice', id: 'sign-stale' }, t('signNotFinalNow')))
+  // Back in consolidation after a final version: the manifest shown is no longer current and
+  // the server accepts no endorsement until the statement is final again.
+  if (s.phase !== 'final') { main.append(el('p', { className: 'notice', id: 'sign-stale' }, t('signNotFinalNow'))); return }
 
   const orgs = endorsingOrganizations(me, s)
   const area = el('div', { id: 'sign-area' })
@@ -142,7 +145,7 @@ function currentSection (e: Endorsement): HTMLElement {
  */
 function reviewStep (prefix: string, heading: string, p: Prepared, key: KeyRow, onBack: () => void,
   onSign: (alert: HTMLElement, button: HTMLButtonElement) => Promise<void>): HTMLElement {
-  const alert = formAlert(`${prefix}-alert`)
+  const alert = alertLine(`${prefix}-alert`)
   const confirm = el('button', { type: 'button', id: `${prefix}-confirm` }, t('signConfirm'))
   const back = el('button', { type: 'button', id: `${prefix}-back` }, t('signChange'))
   const copied = el('span', { className: 'hint', role: 'status', 'aria-live': 'polite' })
@@ -156,6 +159,11 @@ function reviewStep (prefix: string, heading: string, p: Prepared, key: KeyRow, 
     alert, el('p', { className: 'actions' }, confirm, back))
   back.addEventListener('click', onBack)
   confirm.addEventListener('click', async () => {
+    if (reviewExpired(JSON.parse(p.text).signed_at, new Date())) {
+      showMessage(alert, t('signReviewExpired'))
+      alert.focus()
+      return
+    }
     confirm.disabled = true
     back.disabled = true
     try { await onSign(alert, confirm) } finally { confirm.disabled = false; back.disabled = false }
@@ -187,7 +195,7 @@ async function signAndSend (key: KeyRow, p: Prepared, path: string, what: 'endor
 
 function endorsementForm (ctx: Ctx, org: Organization, key: KeyRow, redraw: (receipt: HTMLElement) => Promise<void>): HTMLElement {
   const wrap = el('div', {})
-  const alert = formAlert('sign-form-alert')
+  const alert = alertLine('sign-form-alert')
   const kinds: Array<[EndorsementKind, string]> = [['adheres', t('endorseAdheres')], ['adheres-with-reservations', t('endorseReservations')]]
   const radios = el('fieldset', { className: 'flags', id: 'sign-kind' }, el('legend', {}, t('signKind')),
     ...kinds.map(([v, label], i) => el('label', { className: 'check' }, el('input', { type: 'radio', name: 'kind', value: v, id: `sign-kind-${v}`, checked: i === 0 }), ' ', label)))
@@ -241,7 +249,7 @@ function endorsementForm (ctx: Ctx, org: Organization, key: KeyRow, redraw: (rec
 }
 
 function withdrawalForm (ctx: Ctx, current: Endorsement, key: KeyRow, redraw: (receipt: HTMLElement) => Promise<void>): HTMLElement {
-  const alert = formAlert('withdraw-form-alert')
+  const alert = alertLine('withdraw-form-alert')
   const id = 'withdraw-form-reason'
   const reason = el('textarea', { id, name: 'reason', rows: 3, maxLength: MAX_WITHDRAWAL_REASON * 2, 'aria-describedby': `${id}-hint` })
   const form = el('form', { id: 'withdraw-form', className: 'inline-form', 'aria-labelledby': 'withdraw-form-h' },

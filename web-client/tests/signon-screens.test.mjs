@@ -101,6 +101,7 @@ function answer (who, method, path, body) {
     return [200, { manifest_sha256: MANIFEST_SHA, count: list.filter(e => !e.withdrawal).length, with_reservations: list.filter(e => !e.withdrawal && e.reservations).length, withdrawn: list.filter(e => e.withdrawal).length, endorsements: list }]
   }
   if (path === `/statements/${SLUG}/endorsements` && method === 'POST') {
+    if (fake.refuseNext) { const r = fake.refuseNext; fake.refuseNext = null; return r }
     const refused = checkSigned(body.endorsement, body.signature, body.key_id, me)
     if (refused) return refused
     const o = JSON.parse(body.endorsement)
@@ -261,6 +262,12 @@ describe('sign-on screens (on the stand-in)', () => {
     assert.equal(Buffer.from(o.nonce, 'base64').length, 16)
     assert.equal(fake.posted.filter(p => p.path.endsWith('/endorsements')).length, 0, 'nothing sent before confirming')
     await shot(ana, 'signon-review')
+    // A refusal is said in words, in the review, and the same text can be sent again.
+    fake.refuseNext = problem(409, 'stale-manifest', 'A newer manifest exists.')
+    await ana.click('#sign-review-confirm')
+    await statusSays(ana, 'sign-review-alert', /The final text has changed since this page was opened.*A newer manifest exists\./)
+    assert.equal(await focused(ana), 'sign-review-alert')
+    assert.equal(fake.endorsements.length, 0)
     await ana.click('#sign-review-confirm')
     await ana.waitForSelector('#sign-receipt')
     assert.equal(await focused(ana), 'sign-receipt-h')
@@ -327,7 +334,7 @@ describe('sign-on screens (on the stand-in)', () => {
     assert.match(await row.innerText(), /aprobada[\s\S]*sí, respaldo hecho/)
     await context.close()
   })
-  test('the signatory rotates the approved key (registering the new one without a backup, confirmed) and revokes the old one', async () => {
+  test('the signatory rotates the approved key (registering the new one without a backup, confirmed) and revokes the old one; the secretariat rejects the new one', async () => {
     await ana.goto(standin.url + '/#/keys')
     const old = fake.keys[0]
     const row = ana.locator(`#keys-table tr[data-fingerprint="${fingerprintOf(old.public_key)}"]`)
@@ -362,6 +369,22 @@ describe('sign-on screens (on the stand-in)', () => {
     assert.deepEqual(lastPost(`/signing-keys/${old.id}/revoke`).body, { reason: 'laptop replaced' })
     assert.match(await row.innerText(), /revoked[\s\S]*Reason: laptop replaced/)
     await shot(ana, 'signon-keys')
+    // The secretariat rejects the pending replacement, with a reason the signatory then reads.
+    const context = await browser.newContext({ viewport: DESKTOP })
+    const sara = await pageAs('sara', context)
+    await sara.goto(standin.url + '/#/signing-keys')
+    const pending = fake.keys[1]
+    await sara.locator(`#approvals-pending-table tr[data-key-id="${pending.id}"] details summary`).click()
+    await sara.fill(`#key-reject-${pending.id}-reason`, 'fingerprint not confirmed')
+    await sara.click(`#key-reject-${pending.id}-do`)
+    await sara.click(`#key-reject-${pending.id}-do`)
+    await statusSays(sara, 'approvals-status', /is rejected/)
+    assert.deepEqual(lastPost(`/signing-keys/${pending.id}/reject`).body, { reason: 'fingerprint not confirmed' })
+    assert.match(await sara.locator(`#approvals-decided-table tr[data-key-id="${pending.id}"]`).innerText(), /rejected[\s\S]*fingerprint not confirmed/)
+    await context.close()
+    await ana.reload()
+    await ana.waitForSelector('#keys-table')
+    assert.match(await ana.locator(`#keys-table tr[data-fingerprint="${fingerprintOf(pending.public_key)}"]`).innerText(), /rejected[\s\S]*Reason: fingerprint not confirmed/)
     await ana.setViewportSize(PHONE)
     await noHorizontalScroll(ana, 'my signing keys on a phone')
   })
