@@ -11,7 +11,7 @@ import { dataTable, showProblem } from './forms'
 import { formatDate } from './model'
 import { fingerprint, fromBase64 } from './key-backup'
 import { formatFingerprint, keyStateLabel, type ServerKey } from './endorsement'
-import { alertLine, reasonDisclosure } from './keys-screen'
+import { alertLine, ok, reasonDisclosure } from './keys-screen'
 
 const when = (iso: string | null): string => iso ? formatDate(iso, currentLanguage()) : '—'
 
@@ -54,12 +54,12 @@ export async function keyApprovalsScreen (main: HTMLElement): Promise<void> {
         approve.disabled = true
         const a = await api('POST', `/signing-keys/${k.id}/approve`, {})
         approve.disabled = false
-        if (a.status !== 200) { showProblem(el('form'), alert, a); return }
+        if (!ok(a.status)) { showProblem(el('form'), alert, a); return }
         await rerender(tf('keyApproved', { name: who(k), org: org(k) }))
       })
       const reject = reasonDisclosure(`key-reject-${k.id}`, t('rejectKey'), tf('rejectKeyOf', { name: who(k), org: org(k) }), t('rejectReason'), async (reason, ra) => {
         const a = await api('POST', `/signing-keys/${k.id}/reject`, { reason })
-        if (a.status !== 200) { showProblem(el('form'), ra, a); return }
+        if (!ok(a.status)) { showProblem(el('form'), ra, a); return }
         await rerender(tf('keyRejected', { name: who(k), org: org(k) }))
       })
       const extra = k.replaces ? el('span', { className: 'hint' }, tf('keyReplaces', { id: String(k.replaces) })) : ''
@@ -83,7 +83,7 @@ export async function keyApprovalsScreen (main: HTMLElement): Promise<void> {
       if (k.state === 'approved') {
         actions.append(reasonDisclosure(`key-revoke-${k.id}`, t('keyRevoke'), tf('keyRevokeOf', { name: `${who(k)}, ${org(k)}` }), t('keyRevokeReason'), async (reason, ra) => {
           const a = await api('POST', `/signing-keys/${k.id}/revoke`, { reason })
-          if (a.status !== 200) { showProblem(el('form'), ra, a); return }
+          if (!ok(a.status)) { showProblem(el('form'), ra, a); return }
           await rerender(tf('keyRevoked', { name: `${who(k)}, ${org(k)}` }))
         }))
       }

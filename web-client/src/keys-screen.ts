@@ -18,6 +18,9 @@ import { formatFingerprint, joinKeys, keyStateLabel, passphraseStrength, signato
 
 const when = (iso: string): string => formatDate(iso, currentLanguage())
 
+/** Approve, reject and revoke answer the key (200); any 2xx is taken as done. */
+export const ok = (status: number): boolean => status >= 200 && status < 300
+
 /** A form alert that can take focus, so that what went wrong is read out when it appears. */
 export function alertLine (id: string): HTMLParagraphElement {
   const a = formAlert(id)
@@ -131,7 +134,7 @@ function keyActions (row: KeyRow, name: string, orgs: Organization[], rerender: 
 export function reasonDisclosure (idPrefix: string, summary: string, accessibleName: string, reasonLabel: string,
   act: (reason: string, alert: HTMLElement) => Promise<void>): HTMLElement {
   const alert = alertLine(`${idPrefix}-alert`)
-  const reason = el('textarea', { id: `${idPrefix}-reason`, name: 'reason', rows: 2, required: true, maxLength: 2000 })
+  const reason = el('textarea', { id: `${idPrefix}-reason`, name: 'reason', rows: 2, required: true, maxLength: 500 })
   const go = confirmButton(summary, accessibleName, async () => {
     if (!reason.value.trim()) { showMessage(alert, t('keyNeedReason')); reason.focus(); return }
     await act(reason.value.trim(), alert)
@@ -144,7 +147,7 @@ export function reasonDisclosure (idPrefix: string, summary: string, accessibleN
 function revokeForm (k: ServerKey, name: string, rerender: (m: string) => Promise<void>): HTMLElement {
   return reasonDisclosure(`key-revoke-${k.id}`, t('keyRevoke'), tf('keyRevokeOf', { name }), t('keyRevokeReason'), async (reason, alert) => {
     const r = await api('POST', `/signing-keys/${k.id}/revoke`, { reason })
-    if (r.status !== 200) { showProblem(el('form'), alert, r); return }
+    if (!ok(r.status)) { showProblem(el('form'), alert, r); return }
     await rerender(tf('keyRevoked', { name }))
   })
 }
@@ -179,7 +182,7 @@ function createSection (orgs: Organization[], rerender: (m: string) => Promise<v
   const cancelRotate = el('button', { type: 'button', id: 'key-rotate-cancel', hidden: true }, t('cancel'))
   const form = el('form', { id: 'key-new', 'aria-labelledby': 'key-new-h' }, alert, rotating,
     field('key-new', { name: 'organization_id', label: t('organization'), required: true, options: orgs.map(o => [String(o.id), o.name]) }),
-    field('key-new', { name: 'label', label: t('keyLabel'), required: true, hint: t('keyLabelHint'), maxLength: 200 }),
+    field('key-new', { name: 'label', label: t('keyLabel'), required: true, hint: t('keyLabelHint'), maxLength: 100 }),
     el('p', { className: 'actions' }, el('button', { type: 'submit' }, t('keyCreateDo')), cancelRotate))
   const orgSelect = form.querySelector<HTMLSelectElement>('select')!
   const label = form.querySelector<HTMLInputElement>('[name=label]')!

@@ -220,7 +220,9 @@ function endorsementForm (ctx: Ctx, org: Organization, key: KeyRow, redraw: (rec
   const review = el('div', {})
   onSubmit(form, async data => {
     const input = {
-      manifestSha256: ctx.m.manifest_sha256, organization: { id: org.id, name: org.name, country: org.country ?? '' },
+      // The organization as the server stores it (the approved key's record): the server
+      // requires name and country to equal its own.
+      manifestSha256: ctx.m.manifest_sha256, organization: key.server!.organization,
       name: String(data.get('name') ?? ''), title: String(data.get('title') ?? ''), kind: kind(), reservations: res.value
     }
     const errors = checkEndorsement(input)
