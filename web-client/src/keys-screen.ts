@@ -11,7 +11,7 @@ import { api } from './api'
 import { confirmButton, dataTable, field, formAlert, onSubmit, showMessage, showProblem } from './forms'
 import { formatDate, type Me, type Organization } from './model'
 import {
-  backupFileName, createKey, exportBackup, forgetBackupMaterial, importBackup, listKeys, BackupError, SigningKeyError, type SigningKeyInfo
+  backupFileName, createKey, deleteKey, exportBackup, forgetBackupMaterial, importBackup, listKeys, BackupError, SigningKeyError, type SigningKeyInfo
 } from './signing-keys'
 import { fingerprint, fromBase64 } from './key-backup'
 import { formatFingerprint, joinKeys, keyStateLabel, passphraseStrength, signatoryOrganizations, type KeyRow, type ServerKey } from './endorsement'
@@ -127,6 +127,15 @@ function keyActions (row: KeyRow, name: string, orgs: Organization[], rerender: 
   // Only approved keys are revoked (a revocation is logged against an approval); a pending key
   // simply awaits the secretariat, who can reject it.
   if (k?.state === 'approved') box.append(revokeForm(k, name, rerender))
+  // A key that can no longer sign (or was never registered) may be dropped from this browser.
+  if (local && (!k || k.state === 'revoked' || k.state === 'rejected')) {
+    const b = confirmButton(t('keyForget'), tf('keyForgetOf', { name }), async () => {
+      await deleteKey(local.id)
+      await rerender(tf('keyForgotten', { name }))
+    })
+    b.classList.add('key-forget')
+    box.append(b)
+  }
   return box
 }
 
@@ -244,7 +253,8 @@ function backupStep (key: SigningKeyInfo, orgId: number | null, replaces: number
   const orgField = orgId === null && orgs.length > 1
     ? field('key-register', { name: 'organization_id', label: t('organization'), required: true, options: orgs.map(o => [String(o.id), o.name]) })
     : null
-  const register = el('button', { type: 'button', id: 'key-register' }, replaces ? t('keyRegisterRotation') : t('keyRegister'))
+  // Until the backup is downloaded, only "register without a backup" (pressed twice) is offered.
+  const register = el('button', { type: 'button', id: 'key-register', hidden: true }, replaces ? t('keyRegisterRotation') : t('keyRegister'))
   const noBackup = confirmButton(t('keyRegisterNoBackup'), t('keyRegisterNoBackup'), async () => { await doRegister() })
   noBackup.id = 'key-register-nobackup'
   const regBox = el('div', { id: 'key-register-step' }, el('h3', { id: 'key-register-h', tabIndex: -1 }, t('keyRegisterTitle')), el('p', {}, t('keyRegisterWhy')), regAlert,
@@ -271,6 +281,7 @@ function backupStep (key: SigningKeyInfo, orgId: number | null, replaces: number
     } catch (e) { showMessage(alert, errorText(e)); alert.focus(); return }
     backedUp = true
     noBackup.hidden = true
+    register.hidden = false
     done.textContent = tf('keyBackupDone', { file: backupFileName(key.id) })
     register.focus()
   })
