@@ -229,6 +229,10 @@ describe('sign-on screens (on the stand-in)', () => {
 
   let endorsement
   test('the signatory signs with reservations: the posted text is exactly the reviewed one, and verifies', async () => {
+    // The statement's screen links to Sign (the statement is final, the server says Ana may endorse).
+    await ana.goto(standin.url + `/#/statements/${SLUG}`)
+    await ana.waitForSelector('#sign-link')
+    assert.equal(await ana.locator('#sign-link').getAttribute('href'), `/#/statements/${SLUG}/sign`)
     await ana.goto(standin.url + '/#/')
     await ana.waitForSelector('#statements a.sign')
     assert.equal(await ana.locator('#statements a.sign').getAttribute('href'), `/#/statements/${SLUG}/sign`)
@@ -240,6 +244,7 @@ describe('sign-on screens (on the stand-in)', () => {
     assert.equal(await ana.locator('#sign-text script').count(), 0)
     assert.equal(await ana.evaluate(() => window.pwned), undefined)
     assert.equal(await ana.inputValue('#sign-form-name'), 'Ana Pérez', 'prefilled from the account')
+    assert.equal(await ana.locator('#sign-form-reservations').isVisible(), false, 'no reservations field for "Adheres"')
     await ana.fill('#sign-form-title', 'Secrétaire générale')
     await ana.check('#sign-kind-adheres-with-reservations')
     // With reservations and none written: refused in the form, nothing signed.
