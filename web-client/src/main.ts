@@ -1,7 +1,8 @@
 // Routing and the workspace. Routes: "/" (signed in: the app's hash routes — "#/" statements,
 // "#/statements/<slug>" managing one, ".../versions[/<n>]" and ".../diff?from=&to=&layout="
 // (versions.ts), ".../amendments[?state=]", ".../amendments/<n>" (amendments.ts), ".../merge"
-// (merge.ts), "#/organizations[/<id>]"; signed out: open a statement with
+// (merge.ts), ".../sign" (sign-screen.ts), "#/keys" (keys-screen.ts), "#/signing-keys"
+// (key-approvals.ts), "#/organizations[/<id>]"; signed out: open a statement with
 // a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]"
 // (workspace: with the session cookie when signed in, else with an API token). Each screen
 // renders into <main> of the shell (shell.ts). With a token and no account, who you are (name,
@@ -27,6 +28,9 @@ import { versionsScreen, versionScreen, diffScreen } from './versions'
 import { actingOrganization, parseView, phaseLabel, readOnlyReason, problemView, versionsHref, type Me, type StatementDetail } from './model'
 import { amendmentsScreen, amendmentScreen } from './amendments'
 import { mergeScreen } from './merge'
+import { keysScreen } from './keys-screen'
+import { signScreen } from './sign-screen'
+import { keyApprovalsScreen } from './key-approvals'
 import { amendmentDocument, amendmentHref, amendmentReadOnlyReason, stateLabel, type AmendmentDetail } from './amendments-model'
 import './style.css'
 
@@ -249,7 +253,8 @@ function identityOf (me: Me): Identity {
 // The signed-in app on "/": one screen per hash route.
 async function signedInHome (me: Me): Promise<void> {
   const view = parseView(location.hash)
-  const main = shell(app, { me, current: view.name.startsWith('organization') ? 'organizations' : 'statements' })
+  const current = view.name.startsWith('organization') ? 'organizations' : view.name === 'keys' ? 'keys' : view.name === 'key-approvals' ? 'key-approvals' : 'statements'
+  const main = shell(app, { me, current })
   main.setAttribute('aria-busy', 'true')
   if (view.name === 'statement') await statementScreen(main, view.slug)
   else if (view.name === 'versions') await versionsScreen(main, view.slug)
@@ -258,6 +263,9 @@ async function signedInHome (me: Me): Promise<void> {
   else if (view.name === 'amendments') await amendmentsScreen(main, me, view.slug, view.state)
   else if (view.name === 'amendment') await amendmentScreen(main, me, view.slug, view.number)
   else if (view.name === 'merge') await mergeScreen(main, view.slug)
+  else if (view.name === 'sign') await signScreen(main, me, view.slug)
+  else if (view.name === 'keys') await keysScreen(main, me)
+  else if (view.name === 'key-approvals') await keyApprovalsScreen(main)
   else if (view.name === 'organizations') await organizationsScreen(main, me)
   else if (view.name === 'organization') await organizationScreen(main, me, view.id)
   else await statementsScreen(main, me)

@@ -65,8 +65,19 @@ describe('labels', () => {
 
 describe('navigation', () => {
   it('shows Organizations to the instance secretariat only', () => {
-    expect(navItems({ instance_secretariat: true }).map(i => i.key)).toEqual(['statements', 'organizations'])
+    expect(navItems({ instance_secretariat: true }).map(i => i.key)).toEqual(['statements', 'organizations', 'key-approvals'])
     expect(navItems({ instance_secretariat: false }).map(i => i.key)).toEqual(['statements'])
+  })
+  it('shows My signing keys to signatories of some organization', () => {
+    const m = (role: 'signatory' | 'delegate') => ({ id: 1, user_id: 1, organization_id: 2, role })
+    expect(navItems({ instance_secretariat: false, memberships: [m('signatory')] }).map(i => i.key)).toEqual(['statements', 'keys'])
+    expect(navItems({ instance_secretariat: false, memberships: [m('delegate')] }).map(i => i.key)).toEqual(['statements'])
+    expect(navItems({ instance_secretariat: true, memberships: [m('signatory')] }).map(i => i.href)).toEqual(['/#/', '/#/keys', '/#/organizations', '/#/signing-keys'])
+  })
+  it('parses the sign-on routes', () => {
+    expect(parseView('#/keys')).toEqual({ name: 'keys' })
+    expect(parseView('#/signing-keys')).toEqual({ name: 'key-approvals' })
+    expect(parseView('#/statements/paris-2026/sign')).toEqual({ name: 'sign', slug: 'paris-2026' })
   })
   it('parses the hash routes, anything else is the statements list', () => {
     expect(parseView('')).toEqual({ name: 'statements' })

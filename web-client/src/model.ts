@@ -48,12 +48,19 @@ export function participationLabel (p: Participation): string {
   return on.length ? on.join(', ') : t('part_none')
 }
 
-export interface NavItem { key: 'statements' | 'organizations', href: string, label: string }
+export interface NavItem { key: 'statements' | 'organizations' | 'keys' | 'key-approvals', href: string, label: string }
 
-/** The top navigation: organizations only for the instance secretariat (the API refuses the rest anyway). */
-export function navItems (me: Pick<Me, 'instance_secretariat'>): NavItem[] {
+/**
+ * The top navigation: "My signing keys" for signatories of some organization; organizations
+ * and key approvals only for the instance secretariat (the API refuses the rest anyway).
+ */
+export function navItems (me: Pick<Me, 'instance_secretariat'> & Partial<Pick<Me, 'memberships'>>): NavItem[] {
   const items: NavItem[] = [{ key: 'statements', href: '/#/', label: t('navStatements') }]
-  if (me.instance_secretariat) items.push({ key: 'organizations', href: '/#/organizations', label: t('navOrganizations') })
+  if ((me.memberships ?? []).some(m => m.role === 'signatory')) items.push({ key: 'keys', href: '/#/keys', label: t('navKeys') })
+  if (me.instance_secretariat) {
+    items.push({ key: 'organizations', href: '/#/organizations', label: t('navOrganizations') })
+    items.push({ key: 'key-approvals', href: '/#/signing-keys', label: t('navKeyApprovals') })
+  }
   return items
 }
 
@@ -64,7 +71,8 @@ export type DiffSide = number | 'draft'
 export type View = { name: 'statements' } | { name: 'statement', slug: string } | { name: 'organizations' } | { name: 'organization', id: number } |
   { name: 'versions', slug: string } | { name: 'version', slug: string, number: number } |
   { name: 'diff', slug: string, from: number | null, to: DiffSide, layout: DiffLayout } |
-  { name: 'amendments', slug: string, state: string } | { name: 'amendment', slug: string, number: number } | { name: 'merge', slug: string }
+  { name: 'amendments', slug: string, state: string } | { name: 'amendment', slug: string, number: number } | { name: 'merge', slug: string } |
+  { name: 'sign', slug: string } | { name: 'keys' } | { name: 'key-approvals' }
 const POSITIVE = /^[1-9][0-9]*$/
 export function parseView (hash: string): View {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?')
@@ -76,6 +84,7 @@ export function parseView (hash: string): View {
     if (parts[2] === 'amendments' && parts[3] && POSITIVE.test(parts[3])) return { name: 'amendment', slug, number: Number(parts[3]) }
     if (parts[2] === 'amendments') return { name: 'amendments', slug, state: new URLSearchParams(query).get('state') ?? '' }
     if (parts[2] === 'merge') return { name: 'merge', slug }
+    if (parts[2] === 'sign') return { name: 'sign', slug }
     if (parts[2] === 'diff') {
       const q = new URLSearchParams(query)
       const from = q.get('from') ?? ''
@@ -89,10 +98,13 @@ export function parseView (hash: string): View {
   }
   if (parts[0] === 'organizations' && parts[1] && POSITIVE.test(parts[1])) return { name: 'organization', id: Number(parts[1]) }
   if (parts[0] === 'organizations') return { name: 'organizations' }
+  if (parts[0] === 'keys') return { name: 'keys' }
+  if (parts[0] === 'signing-keys') return { name: 'key-approvals' }
   return { name: 'statements' }
 }
 
 /** The hash route of a statement's screens (the inverse of parseView). */
+export const signHref = (slug: string): string => `/#/statements/${encodeURIComponent(slug)}/sign`
 export const versionsHref = (slug: string): string => `/#/statements/${encodeURIComponent(slug)}/versions`
 export const versionHref = (slug: string, n: number): string => `/#/statements/${encodeURIComponent(slug)}/versions/${n}`
 export function diffHref (slug: string, from: number, to: DiffSide, layout: DiffLayout = 'inline'): string {

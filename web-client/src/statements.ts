@@ -6,7 +6,7 @@ import { t, tf, currentLanguage } from './i18n'
 import { api } from './api'
 import { field, formAlert, onSubmit, showProblem, showMessage, confirmButton, clearErrors } from './forms'
 import {
-  PHASES, PARTICIPATION_FLAGS, SOURCE_LANGUAGES, flagLabel, versionsHref, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
+  PHASES, PARTICIPATION_FLAGS, SOURCE_LANGUAGES, flagLabel, signHref, versionsHref, suggestSlug, formatDate, fromLocalInput, participationLabel, phaseLabel, toLocalInput,
   type Me, type Organization, type Participation, type Statement, type StatementDetail, type StatementSummary
 } from './model'
 import { amendmentsHref } from './amendments-model'
@@ -34,6 +34,15 @@ function participantList (s: StatementSummary, orgs: Map<number, Organization>):
     el('abbr', { title: orgs.get(p.organization_id)?.name ?? '' }, orgName(orgs, p.organization_id)), ` — ${participationLabel(p)}`)))
 }
 
+/**
+ * Whether to offer "Sign" in the list (which has no rights): the user is a signatory of an
+ * organization that takes part with the right to sign. The sign screen asks the server.
+ */
+function maySign (me: Me, s: StatementSummary): boolean {
+  const signs = new Set(s.participants.filter(p => p.sign).map(p => p.organization_id))
+  return me.memberships.some(m => m.role === 'signatory' && signs.has(m.organization_id))
+}
+
 export async function statementsScreen (main: HTMLElement, me: Me): Promise<void> {
   main.append(el('h1', {}, t('statements')))
   const list = el('ul', { className: 'statement-list', id: 'statements', 'aria-busy': 'true' })
@@ -54,6 +63,9 @@ export async function statementsScreen (main: HTMLElement, me: Me): Promise<void
     const links = el('p', { className: 'row-links' },
       el('a', { href: versionsHref(s.slug), className: 'versions', 'aria-label': `${t('versions')}: ${s.title}` }, t('versions')),
       el('a', { href: amendmentsHref(s.slug), className: 'amendments', 'aria-label': `${t('amendments')}: ${s.title}` }, t('amendments')))
+    if (s.phase === 'final' && maySign(me, s)) {
+      links.append(el('a', { href: signHref(s.slug), className: 'sign', 'aria-label': `${t('signLink')}: ${s.title}` }, t('signLink')))
+    }
     if (d && (d.rights['change-phase'] || d.rights['manage-participants'])) {
       links.append(el('a', { href: `/#/statements/${encodeURIComponent(s.slug)}`, className: 'manage', 'aria-label': `${t('manage')}: ${s.title}` }, t('manage')))
     }
@@ -101,7 +113,8 @@ export async function statementScreen (main: HTMLElement, slug: string): Promise
     el('p', { className: 'meta' }, phaseBadge(s), ' ', el('span', { className: 'deadline' }, deadlineText(s)), ' · ',
       el('a', { href: `/d/${encodeURIComponent(s.document)}`, id: 'open-draft' }, t('openDraft')), ' · ',
       el('a', { href: versionsHref(s.slug), id: 'versions-link' }, t('versions')), ' · ',
-      el('a', { href: amendmentsHref(s.slug), id: 'amendments-link' }, t('amendments'))),
+      el('a', { href: amendmentsHref(s.slug), id: 'amendments-link' }, t('amendments')),
+      ...(s.phase === 'final' && s.rights['endorse-for']?.length ? [' · ', el('a', { href: signHref(s.slug), id: 'sign-link' }, t('signLink'))] : [])),
     status)
   // After a change the screen is drawn again from the server's answer; focus goes to the
   // status line that says what happened.
