@@ -132,8 +132,9 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
     }
     if (raw.index <= last) ordered = false
     last = Math.max(last, raw.index)
-    const proof = raw.proof.map((p: unknown) => typeof p === 'string' ? fromBase64(p) : null)
-    const entry: Entry = { index: raw.index, body: raw.body, value: null, proof: proof.every((p: Uint8Array | null) => p && p.length === 32) ? proof : null }
+    const proof: Array<Uint8Array | null> = raw.proof.map((p: unknown) => typeof p === 'string' ? fromBase64(p) : null)
+    const hashes = proof.filter((p): p is Uint8Array => p !== null && p.length === 32)
+    const entry: Entry = { index: raw.index, body: raw.body, value: null, proof: hashes.length === proof.length ? hashes : null }
     const leaf = await leafHash(utf8(raw.body))
     const inLog = raw.index >= 0 && raw.index < leaves.length
     add('entry-leaf', inLog && equalBytes(leaf, leaves[raw.index]), inLog ? 'leaf-mismatch' : 'missing', raw.index)

@@ -64,7 +64,8 @@ export type DiffSide = number | 'draft'
 export type View = { name: 'statements' } | { name: 'statement', slug: string } | { name: 'organizations' } | { name: 'organization', id: number } |
   { name: 'versions', slug: string } | { name: 'version', slug: string, number: number } |
   { name: 'diff', slug: string, from: number | null, to: DiffSide, layout: DiffLayout } |
-  { name: 'amendments', slug: string, state: string } | { name: 'amendment', slug: string, number: number } | { name: 'merge', slug: string }
+  { name: 'amendments', slug: string, state: string } | { name: 'amendment', slug: string, number: number } | { name: 'merge', slug: string } |
+  { name: 'adherence', slug: string, state: string }
 const POSITIVE = /^[1-9][0-9]*$/
 export function parseView (hash: string): View {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?')
@@ -76,6 +77,7 @@ export function parseView (hash: string): View {
     if (parts[2] === 'amendments' && parts[3] && POSITIVE.test(parts[3])) return { name: 'amendment', slug, number: Number(parts[3]) }
     if (parts[2] === 'amendments') return { name: 'amendments', slug, state: new URLSearchParams(query).get('state') ?? '' }
     if (parts[2] === 'merge') return { name: 'merge', slug }
+    if (parts[2] === 'adherence') return { name: 'adherence', slug, state: new URLSearchParams(query).get('state') ?? '' }
     if (parts[2] === 'diff') {
       const q = new URLSearchParams(query)
       const from = q.get('from') ?? ''
