@@ -73,7 +73,7 @@ export async function publicPage (app: HTMLElement, slug: string, me: Me | null)
   let endorsements: Endorsement[] = er.status === 200 ? (er.body as EndorsementsReply).endorsements ?? [] : []
   document.title = `${m.statement.title} — ${t('appName')}`
 
-  const text = el('div', { className: 'statement-text', id: 'statement-text', lang })
+  const text = el('article', { className: 'statement-text', id: 'statement-text', lang, 'aria-labelledby': 'text-h' })
   text.append(safeHtml(reply.html?.[lang] ?? ''))
   const counts = el('p', { id: 'signatory-counts', className: 'counts' }, countsText(endorsements))
   const { table, body } = signatoryTable()

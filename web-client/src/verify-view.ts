@@ -49,10 +49,9 @@ function renderResult (out: HTMLElement, r: VerifyResult, previous: { size: numb
     valid: String(counts.signed + counts.withdrawn), withdrawn: String(counts.withdrawn), size: String(r.checkpoint?.size ?? '?')
   }))
   const list = el('ul', { id: 'verify-checks', className: 'checks' })
-  for (const c of CHECKS) {
-    const fs = r.findings.filter(f => f.check === c)
-    if (fs.length) list.append(checkItem(c, fs))
-  }
+  // Failed checks first: they are what the reader needs.
+  const ran = CHECKS.map(c => [c, r.findings.filter(f => f.check === c)] as const).filter(([, fs]) => fs.length > 0)
+  for (const [c, fs] of [...ran.filter(([, fs]) => fs.some(f => !f.ok)), ...ran.filter(([, fs]) => fs.every(f => f.ok))]) list.append(checkItem(c, fs))
   out.replaceChildren(heading, summary)
   if (previous) {
     const ext = r.findings.find(f => f.check === 'previous')
