@@ -2,6 +2,7 @@
 // implementation independent of the client's): a valid one passes and yields the signatory
 // list; each kind of tampering fails and names the check, the problem and the entry.
 import { describe, it, expect } from 'vitest'
+import { createHash } from 'node:crypto'
 import { createSignOn, createLog, jcs, type SignOn } from '../tests/bundle-fixture.mjs'
 import { verifyBundle, countSignatories, type VerifyResult } from './bundle-verify'
 
@@ -147,6 +148,22 @@ describe('verifyBundle', () => {
     const twice = so.endorse(bruno)
     const r = await verifyBundle(so.bundle())
     expect(failures(r)).toEqual([`key:revoked@${late.log_index}`, `key:wrong-organization@${foreign.log_index}`, `duplicate:duplicate@${twice.log_index}`])
+  })
+
+  it('a replayed endorsement and one with members the contract does not have are named', async () => {
+    const so = createSignOn()
+    const ana = so.signatory(CGT, { name: 'Ana', title: 'SG' })
+    const e = so.endorse(ana)
+    const replay = so.include(JSON.parse(so.log.bodies[e.log_index]))
+    const extra = { ...JSON.parse(e.canonical), nonce: Buffer.alloc(16, 9).toString('base64'), note: 'not in the contract' }
+    const text = jcs(extra)
+    const forged = so.include({
+      kind: 'endorsement', endorsement: extra, endorsement_sha256: createHash('sha256').update(text).digest('hex'),
+      key_id: ana.id, public_key: ana.publicKey, signature: Buffer.from(ana.sign(Buffer.from(text))).toString('base64')
+    })
+    const r = await verifyBundle(so.bundle())
+    expect(failures(r)).toEqual([`endorsement:replayed@${replay}`, `endorsement:malformed@${forged}`])
+    expect(r.signatories.length).toBe(1)
   })
 
   it('the log must extend the checkpoint verified before', async () => {

@@ -21,7 +21,7 @@ export type CheckName = typeof CHECKS[number]
 
 export const PROBLEMS = ['malformed', 'bad-key', 'bad-signature', 'no-signature', 'origin-mismatch', 'key-mismatch', 'size-mismatch',
   'root-mismatch', 'out-of-order', 'leaf-mismatch', 'bad-proof', 'not-canonical', 'hash-mismatch', 'missing', 'stale-manifest',
-  'not-approved', 'revoked', 'wrong-organization', 'unknown-endorsement', 'duplicate', 'not-in-bundle', 'not-extension', 'unexpected'] as const
+  'not-approved', 'revoked', 'wrong-organization', 'unknown-endorsement', 'duplicate', 'not-in-bundle', 'not-extension', 'unexpected', 'replayed'] as const
 export type Problem = typeof PROBLEMS[number]
 
 export interface Finding {
@@ -72,6 +72,32 @@ const utf8 = (s: string) => new TextEncoder().encode(s)
 const hexSha = async (s: string) => toHex(await sha256(utf8(s)))
 
 interface Entry { index: number, body: string, value: Obj | null, proof: Uint8Array[] | null }
+
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
+const HEX64 = /^[0-9a-f]{64}$/
+const sameKeys = (o: Obj, keys: string[]) => Object.keys(o).sort().join(',') === [...keys].sort().join(',')
+const nonceOk = (n: unknown) => typeof n === 'string' && fromBase64(n)?.length === 16
+
+/** The signed endorsement has exactly the contract's members, types and limits. */
+export function endorsementWellFormed (e: Obj): boolean {
+  const withReservations = e.kind === 'adheres-with-reservations'
+  const o = e.organization
+  const s = e.signatory
+  return sameKeys(e, ['format', 'manifest_sha256', 'organization', 'signatory', 'kind', 'signed_at', 'nonce', ...(withReservations ? ['reservations'] : [])]) &&
+    e.format === 'accord-endorsement-v1' && typeof e.manifest_sha256 === 'string' && HEX64.test(e.manifest_sha256) &&
+    isObj(o) && sameKeys(o, ['id', 'name', 'country']) && Number.isSafeInteger(o.id) && typeof o.name === 'string' && typeof o.country === 'string' &&
+    isObj(s) && sameKeys(s, ['name', 'title']) && typeof s.name === 'string' && typeof s.title === 'string' &&
+    (e.kind === 'adheres' || (withReservations && typeof e.reservations === 'string' && e.reservations.length > 0 && e.reservations.length <= 4000)) &&
+    typeof e.signed_at === 'string' && TIME.test(e.signed_at) && nonceOk(e.nonce)
+}
+
+/** The signed withdrawal has exactly the contract's members, types and limits. */
+export function withdrawalWellFormed (w: Obj): boolean {
+  return sameKeys(w, ['format', 'endorsement_sha256', 'manifest_sha256', 'organization', 'reason', 'signed_at', 'nonce']) &&
+    w.format === 'accord-withdrawal-v1' && HEX64.test(String(w.endorsement_sha256)) && HEX64.test(String(w.manifest_sha256)) &&
+    isObj(w.organization) && sameKeys(w.organization, ['id']) && Number.isSafeInteger(w.organization.id) &&
+    typeof w.reason === 'string' && w.reason.length <= 2000 && typeof w.signed_at === 'string' && TIME.test(w.signed_at) && nonceOk(w.nonce)
+}
 
 export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}): Promise<VerifyResult> {
   const findings: Finding[] = []
@@ -176,6 +202,8 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
   const approvals = new Map<number, { index: number, publicKey: string, orgId: number }>()
   const revocations = new Map<number, number>() // key id -> index of its revocation
   const endorsed = new Map<string, Signatory>() // endorsement_sha256 -> signatory
+  const seenHashes = new Set<string>()
+  const seenNonces = new Set<string>()
   const activeByOrg = new Map<number, string>()
   let duplicates = false
   // The key used by the entry at `index`: approved before, not revoked before, of that organization.
@@ -201,6 +229,10 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
       const en = v.endorsement
       if (!isObj(en)) { add('endorsement', false, 'malformed', e.index); continue }
       const who = String(en.organization?.name ?? '')
+      const wellFormed = endorsementWellFormed(en)
+      add('endorsement', wellFormed, 'malformed', e.index, who)
+      // Signed before the manifest it names was published: impossible unless forged.
+      if (e.index < b.manifest_index) add('entry-order', false, 'out-of-order', e.index, who)
       const bytes = canonicalJsonBytes(en)
       const sha = toHex(await sha256(bytes))
       const sigOk = typeof v.public_key === 'string' && typeof v.signature === 'string' && await verifySignature(v.public_key, bytes, v.signature)
@@ -209,7 +241,11 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
       const current = en.manifest_sha256 === manifestSha
       add('endorsement', current, 'stale-manifest', e.index, who)
       const keyOk = keyCheck(v, e.index, en.organization?.id, who)
-      if (!(sigOk && sha === v.endorsement_sha256 && current && keyOk)) continue
+      const replayed = seenHashes.has(sha) || seenNonces.has(String(en.nonce))
+      seenHashes.add(sha)
+      seenNonces.add(String(en.nonce))
+      if (replayed) add('endorsement', false, 'replayed', e.index, who)
+      if (!(wellFormed && sigOk && sha === v.endorsement_sha256 && current && keyOk && !replayed)) continue
       const orgId = en.organization.id
       if (activeByOrg.has(orgId)) { duplicates = true; add('duplicate', false, 'duplicate', e.index, who) }
       activeByOrg.set(orgId, sha)
@@ -228,6 +264,11 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
       if (!isObj(w)) { add('withdrawal', false, 'malformed', e.index); continue }
       const target = endorsed.get(w.endorsement_sha256)
       const who = target?.organization.name ?? ''
+      const wellFormed = withdrawalWellFormed(w)
+      add('withdrawal', wellFormed, 'malformed', e.index, who)
+      const nonceSeen = seenNonces.has(String(w.nonce))
+      seenNonces.add(String(w.nonce))
+      if (nonceSeen) add('withdrawal', false, 'replayed', e.index, who)
       const bytes = canonicalJsonBytes(w)
       const sigOk = typeof v.public_key === 'string' && typeof v.signature === 'string' && await verifySignature(v.public_key, bytes, v.signature)
       add('withdrawal', sigOk, 'bad-signature', e.index, who)
@@ -235,7 +276,7 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
       add('withdrawal', w.manifest_sha256 === manifestSha, 'stale-manifest', e.index, who)
       add('withdrawal', !!target && !target.withdrawn && target.organization.id === w.organization?.id, 'unknown-endorsement', e.index, who)
       const keyOk = keyCheck(v, e.index, w.organization?.id, who)
-      if (target && sigOk && keyOk && !target.withdrawn && target.organization.id === w.organization?.id) {
+      if (target && wellFormed && !nonceSeen && sigOk && keyOk && !target.withdrawn && target.organization.id === w.organization?.id) {
         target.withdrawn = true
         if (activeByOrg.get(target.organization.id) === target.endorsementSha256) activeByOrg.delete(target.organization.id)
       }

@@ -7,7 +7,7 @@ export interface FixtureLog {
   checkpoint (size?: number): string
   signNote (text: string): string
 }
-export interface FixtureKey { id: number, publicKey: string, organization: { id: number, name: string, country: string }, signatory: { name: string, title: string }, approvalIndex: number }
+export interface FixtureKey { sign (bytes: Uint8Array): Uint8Array, id: number, publicKey: string, organization: { id: number, name: string, country: string }, signatory: { name: string, title: string }, approvalIndex: number }
 export interface SignOn {
   slug: string, title: string, text: string, html: string, log: FixtureLog, manifest: any, manifestSha: string, manifestIndex: number, endorsements: any[], openForSignature: boolean
   signatory (organization: { id: number, name: string, country: string }, signatory: { name: string, title: string }): FixtureKey
@@ -15,6 +15,7 @@ export interface SignOn {
   endorse (key: FixtureKey, opts?: { kind?: string, reservations?: string, signedAt?: string }): any
   withdraw (key: FixtureKey, endorsement: any, reason?: string): any
   noise (): void
+  include (obj: unknown): number
   manifestReply (): any
   endorsementsReply (): any
   bundle (): any

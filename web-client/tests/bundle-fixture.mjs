@@ -139,6 +139,8 @@ export function createSignOn (options = {}) {
       endorsement.withdrawal = { reason, signed_at: w.signed_at, received_at: w.signed_at, log_index: index, canonical, signature, key_id: key.id }
       return endorsement
     },
+    /** Any entry, logged and carried in the bundle (for tests of forged entries). */
+    include (obj) { const i = log.append(obj); mine.add(i); return i },
     /** Something else on the log (another statement's entry). */
     noise () { log.append({ kind: 'final-version', manifest: { format: 'accord-manifest-v1', statement: { id: 98, slug: 'noise', title: 'Noise' } }, manifest_sha256: hex(randomBytes(32)) }) },
     manifestReply () {
