@@ -34,6 +34,7 @@ describe('verifyBundle', () => {
     expect(failures(r)).toEqual([])
     expect(r.ok).toBe(true)
     expect(r.manifestSha256).toBe(so.manifestSha)
+    expect(r.logKey).toBe(so.log.verifierKey)
     expect(r.statement).toEqual({ slug: 'paris-2026', title: 'Paris declaration' })
     expect(r.signatories.map(s => [s.organization.name, s.signatory.name, s.kind, s.withdrawn])).toEqual([
       ['CGT', 'Ana Pérez', 'adheres', false],

@@ -52,6 +52,8 @@ export interface VerifyResult {
   manifestSha256: string | null
   /** The verified checkpoint note (to remember for the next verification), its size and root. */
   checkpoint: { note: string, size: number, rootHex: string } | null
+  /** The note verifier key the checkpoint was checked with: to compare with one from a trusted source. */
+  logKey: string | null
   signatories: Signatory[]
 }
 
@@ -108,7 +110,7 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
     if (subject !== undefined) f.subject = subject
     findings.push(f)
   }
-  const result: VerifyResult = { ok: false, findings, statement: null, manifestSha256: null, checkpoint: null, signatories: [] }
+  const result: VerifyResult = { ok: false, findings, statement: null, manifestSha256: null, checkpoint: null, logKey: null, signatories: [] }
   const done = () => { result.ok = findings.length > 0 && findings.every(f => f.ok); return result }
 
   // --- Shape -------------------------------------------------------------------------------
@@ -131,6 +133,7 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
   try {
     verifier = await parseVerifierKey(options.pinnedKey ?? b.log.key)
   } catch { add('checkpoint', false, 'bad-key'); return done() }
+  result.logKey = (options.pinnedKey ?? b.log.key).trim()
   if (options.pinnedKey && options.pinnedKey.trim() !== b.log.key.trim()) add('instance', false, 'key-mismatch', undefined, 'log.key')
   let cp: Checkpoint | null = null
   try {

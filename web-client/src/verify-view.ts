@@ -53,6 +53,7 @@ function renderResult (out: HTMLElement, r: VerifyResult, previous: { size: numb
   const ran = CHECKS.map(c => [c, r.findings.filter(f => f.check === c)] as const).filter(([, fs]) => fs.length > 0)
   for (const [c, fs] of [...ran.filter(([, fs]) => fs.some(f => !f.ok)), ...ran.filter(([, fs]) => fs.every(f => f.ok))]) list.append(checkItem(c, fs))
   out.replaceChildren(heading, summary)
+  if (r.logKey) out.append(el('p', { className: 'hint' }, t('vfLogKey'), ' ', el('code', { id: 'verify-log-key', className: 'hash' }, r.logKey)))
   if (previous) {
     const ext = r.findings.find(f => f.check === 'previous')
     out.append(el('p', { id: 'verify-previous' }, ext?.ok
