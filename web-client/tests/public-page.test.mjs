@@ -97,7 +97,7 @@ async function publicPage (so, { viewport = DESKTOP, tamper = null, lang = 'en',
       state.posted.push({ decision: decide[2], id: r.id, body })
       if (decide[2] === 'reject') { r.state = 'rejected'; r.reason = body.reason; return json(200, { ...r }) }
       r.state = 'approved'
-      return json(200, { request: { ...r }, organization: { id: 20, name: r.organization.name, short_name: r.organization.short_name }, organization_created: true, invitation: { link: 'http://accord.test/invite#aci_secret', emailed: false } })
+      return json(200, { request: { ...r }, organization: { id: 20, name: r.organization.name, short_name: r.organization.short_name }, organization_created: true, invitation: r.id === 3 ? { link: null, emailed: true } : { link: 'http://accord.test/invite#aci_secret', emailed: false } })
     }
     return json(404, { type: '/problems/not-found', title: 'Not found', status: 404, detail: path })
   })
@@ -314,9 +314,12 @@ describe('the secretariat vets requests to adhere (stand-in API)', () => {
     assert.equal(await page.locator('#req-1-link').inputValue(), 'http://accord.test/invite#aci_secret')
     assert.match(await page.locator('article.request[data-id="1"]').innerText(), /pass this invitation link to p1@example\.org/)
     assert.deepEqual(state.posted.at(-1), { decision: 'approve', id: 1, body: {} })
-    // The one whose short name exists is linked to that organization by default.
+    // The one whose short name exists is linked to that organization by default; its
+    // invitation went by e-mail.
+    assert.match(await page.locator('article.request[data-id="3"]').innerText(), /An organization with this short name exists already: Org Three \(O3\)/)
     await page.locator('article.request[data-id="3"] .approve-button').click()
-    await page.waitForSelector('#req-3-link')
+    await page.waitForSelector('#req-3-emailed')
+    assert.match(await page.locator('#req-3-emailed').innerText(), /e-mailed to p3@example\.org/)
     assert.deepEqual(state.posted.at(-1), { decision: 'approve', id: 3, body: { organization_id: 9 } })
     await shot(page, 'adherence-requests')
     // Rejecting needs a reason.
