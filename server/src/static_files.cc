@@ -214,9 +214,9 @@ HttpResponse StaticFiles::Serve(const HttpRequest& request) const {
     return Problem(400, "bad-path", "Bad path",
                    "the request path is malformed or leaves the site root");
   }
-  // The client routes these itself.
-  if (path == "/" || path.starts_with("/d/") || path == "/signin" || path == "/invite" ||
-      path == "/reset") {
+  // The client routes these itself ("/s/<slug>": a final statement's public page).
+  if (path == "/" || path.starts_with("/d/") || path.starts_with("/s/") || path == "/signin" ||
+      path == "/invite" || path == "/reset") {
     path = "/index.html";
   }
 

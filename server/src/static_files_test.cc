@@ -76,6 +76,20 @@ TEST_F(StaticFilesTest, RootAndDocumentPagesServeIndexHtml) {
   }
 }
 
+// A final statement's public page is routed by the client, signed in or not.
+TEST_F(StaticFilesTest, PublicStatementPagesServeIndexHtml) {
+  auto files = OpenSite();
+  ASSERT_NE(files, nullptr);
+  for (const char* target : {"/s/paris-2026", "/s/paris-2026?lang=es", "/s/a%20b"}) {
+    HttpResponse r = files->Serve({"GET", target});
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_EQ(r.body, "<!doctype html><title>Accord</title>") << target;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << target;
+  }
+  // Only that prefix: a file under another name is still not found.
+  EXPECT_EQ(files->Serve({"GET", "/sx/paris-2026"}).status, 404);
+}
+
 TEST_F(StaticFilesTest, HashedAssetsAreImmutable) {
   auto files = OpenSite();
   ASSERT_NE(files, nullptr);

@@ -1,5 +1,8 @@
 // Message catalogs. Every UI string lives here; `t(key)` looks it up in the active language.
+import { publicEn, publicEs } from './public-i18n'
+
 const en = {
+  ...publicEn,
   appName: 'Accord',
   saved: 'Saved',
   saving: 'Saving…',
@@ -550,6 +553,7 @@ export type MessageKey = keyof typeof en
 export type Catalog = Record<MessageKey, string>
 
 const es: Catalog = {
+  ...publicEs,
   appName: 'Accord',
   saved: 'Guardado',
   saving: 'Guardando…',

@@ -1,9 +1,10 @@
 // Routing and the workspace. Routes: "/" (signed in: the app's hash routes — "#/" statements,
 // "#/statements/<slug>" managing one, ".../versions[/<n>]" and ".../diff?from=&to=&layout="
 // (versions.ts), ".../amendments[?state=]", ".../amendments/<n>" (amendments.ts), ".../merge"
-// (merge.ts), ".../sign" (sign-screen.ts), "#/keys" (keys-screen.ts), "#/signing-keys"
-// (key-approvals.ts), "#/organizations[/<id>]"; signed out: open a statement with
-// a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN" (account.ts), "/d/<name>[?token=…]"
+// (merge.ts), ".../sign" (sign-screen.ts), ".../adherence[?state=]" (adherence-admin.ts),
+// "#/keys" (keys-screen.ts), "#/signing-keys" (key-approvals.ts), "#/organizations[/<id>]";
+// signed out: open a statement with a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN"
+// (account.ts), "/s/<slug>" (public-page.ts: a final statement, for anyone), "/d/<name>[?token=…]"
 // (workspace: with the session cookie when signed in, else with an API token). Each screen
 // renders into <main> of the shell (shell.ts). With a token and no account, who you are (name,
 // organization) is asked once and stored in localStorage.
@@ -31,6 +32,8 @@ import { mergeScreen } from './merge'
 import { keysScreen } from './keys-screen'
 import { signScreen } from './sign-screen'
 import { keyApprovalsScreen } from './key-approvals'
+import { publicPage } from './public-page'
+import { adherenceScreen } from './adherence-admin'
 import { amendmentDocument, amendmentHref, amendmentReadOnlyReason, stateLabel, type AmendmentDetail } from './amendments-model'
 import './style.css'
 
@@ -266,6 +269,7 @@ async function signedInHome (me: Me): Promise<void> {
   else if (view.name === 'sign') await signScreen(main, me, view.slug)
   else if (view.name === 'keys') await keysScreen(main, me)
   else if (view.name === 'key-approvals') await keyApprovalsScreen(main)
+  else if (view.name === 'adherence') await adherenceScreen(main, view.slug, view.state)
   else if (view.name === 'organizations') await organizationsScreen(main, me)
   else if (view.name === 'organization') await organizationScreen(main, me, view.id)
   else await statementsScreen(main, me)
@@ -287,6 +291,9 @@ async function route (): Promise<void> {
     const base = signedIn.user.language.toLowerCase().split('-')[0]
     if (catalogs[base]) useLanguage(base)
   }
+  // A final statement's public page, for anyone.
+  const pub = path.match(/^\/s\/([^/]+)\/?$/)
+  if (pub) { await publicPage(app, decodeURIComponent(pub[1]), signedIn); return }
   if (!m) {
     if (signedIn) {
       await signedInHome(signedIn)

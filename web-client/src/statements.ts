@@ -10,6 +10,7 @@ import {
   type Me, type Organization, type Participation, type Statement, type StatementDetail, type StatementSummary
 } from './model'
 import { amendmentsHref } from './amendments-model'
+import { signOnSection } from './adherence-admin'
 
 async function organizationsById (): Promise<Map<number, Organization>> {
   const r = await api('GET', '/organizations')
@@ -125,6 +126,7 @@ export async function statementScreen (main: HTMLElement, slug: string): Promise
     if (st) { st.textContent = message; st.focus() }
   }
   if (s.rights['change-phase']) main.append(phaseForm(s, rerender))
+  if (s.phase === 'final') main.append(signOnSection(s, rerender))
   main.append(participantsSection(s, orgs, rerender))
 }
 

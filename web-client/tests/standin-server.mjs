@@ -1,5 +1,5 @@
 // A stand-in for accordd, for developing and testing the client before/without the C++ server:
-// serves dist/ with SPA fallback, and speaks y-websocket at /ws/<name>?token=T[&ext=saved].
+// serves dist/ with SPA fallback (/, /d/…, /s/…), and speaks y-websocket at /ws/<name>?token=T[&ext=saved].
 // Without a token, the cookie standin_session=… lets a signed-in page in (its API is mocked by
 // the test). Tokens starting with "ro" are read-only (writes answered with auth permission-denied).
 // With ext=saved, sends [100][stateVector] SAVE_DELAY_MS after each applied update ("stored").
@@ -58,7 +58,7 @@ export function startStandin (port = 0) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x')
     let file = path.join(dist, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''))
-    if (url.pathname === '/' || url.pathname.startsWith('/d/')) file = path.join(dist, 'index.html')
+    if (url.pathname === '/' || url.pathname.startsWith('/d/') || url.pathname.startsWith('/s/')) file = path.join(dist, 'index.html')
     try {
       const body = await readFile(file)
       res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' })
