@@ -96,6 +96,19 @@ async function verifyOnPage (page) {
   }
 }
 
+/** `accord verify` (exit 0, else execFileSync throws) on the bundle in the response `res`, with
+ *  the extra arguments; returns its output, which must end in success. */
+async function accordVerify (res, args = []) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'accord-bundle-'))
+  try {
+    const file = path.join(dir, `${SLUG}-bundle.json`)
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()))
+    const out = execFileSync(path.join(process.env.ACCORD_BIN_DIR, 'accord'), ['verify', file, ...args], { encoding: 'utf8' })
+    assert.match(out, /result: OK/)
+    return out
+  } finally { rmSync(dir, { recursive: true, force: true }) }
+}
+
 describe('sign-on with accordd', { skip: skipServer }, () => {
   let server, accounts, orgs, manifestSha, visitor
   const pages = {}
@@ -149,10 +162,22 @@ describe('sign-on with accordd', { skip: skipServer }, () => {
     assert.equal(r.status, 200, JSON.stringify(r.body))
     manifestSha = r.body.manifest.manifest_sha256
     assert.match(manifestSha, /^[0-9a-f]{64}$/)
-    const o = await signStatement(pages.ana, server.url, manifestSha, 'General Secretary')
+    // The server says Ana may sign for CGT: her list of statements and the statement's screen link to Sign.
+    const A = pages.ana
+    await A.goto(server.url + '/#/')
+    await A.waitForSelector(`li.statement[data-slug="${SLUG}"] a.sign`)
+    await A.goto(server.url + `/#/statements/${SLUG}`)
+    await A.waitForSelector('#sign-link')
+    assert.equal(await A.locator('#sign-link').getAttribute('href'), `/#/statements/${SLUG}/sign`)
+    const o = await signStatement(A, server.url, manifestSha, 'General Secretary')
     assert.deepEqual(o.organization, { id: orgs.CGT, name: 'Confédération générale du travail', country: 'FR' })
     assert.equal(o.signatory.name, 'Ana Pérez')
-    await shot(pages.ana, 'e2e-signed')
+    // Reopened, the screen shows CGT's endorsement (from the server's list), not the form.
+    await A.reload()
+    await A.waitForSelector('#sign-current')
+    assert.match(await A.locator('#sign-current').innerText(), /Ana Pérez, General Secretary/)
+    assert.equal(await A.locator('#sign-form').count(), 0)
+    await shot(A, 'e2e-signed')
   })
 
   test('signed out, the public page shows CGT and its Verify passes; the bundle verifies with accord verify', async () => {
@@ -172,14 +197,8 @@ describe('sign-on with accordd', { skip: skipServer }, () => {
     const res = await fetch(`${server.url}/api/v1/statements/${SLUG}/bundle`)
     assert.equal(res.status, 200)
     assert.match(res.headers.get('content-disposition') || '', new RegExp(`attachment.*${SLUG}-bundle\\.json`))
-    const dir = mkdtempSync(path.join(tmpdir(), 'accord-bundle-'))
-    try {
-      const file = path.join(dir, `${SLUG}-bundle.json`)
-      writeFileSync(file, Buffer.from(await res.arrayBuffer()))
-      const out = execFileSync(path.join(process.env.ACCORD_BIN_DIR, 'accord'), ['verify', file], { encoding: 'utf8' }) // throws unless exit 0
-      assert.match(out, /endorsements: 1 valid/)
-      assert.match(out, /result: OK/)
-    } finally { rmSync(dir, { recursive: true, force: true }) }
+    const out = await accordVerify(res)
+    assert.match(out, /endorsements: 1 valid/)
   })
 
   test('open adherence: the secretariat opens the statement; an unknown organization asks to adhere from the public page', async () => {
@@ -227,9 +246,9 @@ describe('sign-on with accordd', { skip: skipServer }, () => {
     const context = await browser.newContext({ viewport: DESKTOP })
     const J = pages.joao = await context.newPage()
     J.on('pageerror', e => console.error('[joao] pageerror', e))
-    // The link as the secretariat passes it on, on this server.
-    const link = new URL(inviteLink)
-    await J.goto(server.url + link.pathname + link.hash)
+    // The link as the secretariat passes it on: on this server.
+    assert.equal(new URL(inviteLink).origin, new URL(server.url).origin)
+    await J.goto(inviteLink)
     await J.waitForSelector('#link-form')
     assert.match(await J.locator('#invite-for').innerText(), /Movimiento Sin Tierra \(MST\)/)
     await J.fill('#new_password', PASSWORD)
@@ -254,5 +273,10 @@ describe('sign-on with accordd', { skip: skipServer }, () => {
     const r = await verifyOnPage(visitor)
     assert.equal(r.ok, 'true', r.failed.join('\n'))
     await shot(visitor, 'e2e-public-two')
+    // Offline, with the log key pinned as the log API publishes it.
+    const { verifier_key: key } = await (await fetch(`${server.url}/api/v1/log/key`)).json()
+    const out = await accordVerify(await fetch(`${server.url}/api/v1/statements/${SLUG}/bundle`), ['--key', key])
+    assert.match(out, /endorsements: 2 valid/)
+    assert.match(out, /signed by the pinned key/)
   })
 })
