@@ -8,7 +8,8 @@
 // (2) open adherence: the secretariat opens the statement for signature, an unknown organization
 // asks to adhere from the public page, the secretariat approves it and passes on the invitation
 // link, the new signatory accepts it, creates a key (approved), signs, and the organization
-// appears in the public list. Run `npm run build` first. Screenshots: test-results/.
+// appears in the public list. (3) CGT withdraws (signed), rotates its key and signs again with
+// the new one; the page's Verify and `accord verify` pass at each step. Run `npm run build` first. Screenshots: test-results/.
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -57,6 +58,7 @@ async function createAndRegisterKey (page, serverUrl, label, { backup = true } =
 /** The instance secretariat approves, on #/signing-keys, the pending key of `orgName`. */
 async function approveKey (page, serverUrl, keyId, orgName) {
   await page.goto(serverUrl + '/#/signing-keys')
+  await page.reload() // a fresh list even when the page was on this screen already
   await page.waitForSelector('#approvals-pending-table')
   const row = page.locator(`#approvals-pending-table tr[data-key-id="${keyId}"]`)
   assert.match(await row.innerText(), new RegExp(orgName))
@@ -278,5 +280,52 @@ describe('sign-on with accordd', { skip: skipServer }, () => {
     const out = await accordVerify(await fetch(`${server.url}/api/v1/statements/${SLUG}/bundle`), ['--key', key])
     assert.match(out, /endorsements: 2 valid/)
     assert.match(out, /signed by the pinned key/)
+  })
+  test('CGT withdraws with a signed withdrawal: the public list says so and the bundle still verifies', async () => {
+    const A = pages.ana
+    await A.goto(server.url + `/#/statements/${SLUG}/sign`)
+    await A.waitForSelector('#withdraw-form')
+    await A.fill('#withdraw-form-reason', 'Mandate changed by the congress.')
+    await A.click('#withdraw-review-open')
+    await A.waitForSelector('#withdraw-review')
+    const shown = JSON.parse(await A.locator('#withdraw-review-canonical').textContent())
+    assert.equal(shown.format, 'accord-withdrawal-v1')
+    assert.deepEqual(shown.organization, { id: orgs.CGT })
+    await A.click('#withdraw-review-confirm')
+    await A.waitForSelector('#withdraw-receipt', { timeout: 15000 })
+    assert.equal(await A.locator('#sign-form').count(), 1, 'CGT may sign again')
+
+    await visitor.waitForSelector('#signatory-table tbody tr[data-withdrawn="true"]', { timeout: 30000 })
+    assert.match(await visitor.locator('#signatory-table tbody tr[data-withdrawn="true"]').innerText(), /Confédération générale du travail[\s\S]*Mandate changed by the congress\./)
+    const r = await verifyOnPage(visitor)
+    assert.equal(r.ok, 'true', r.failed.join('\n'))
+    const out = await accordVerify(await fetch(`${server.url}/api/v1/statements/${SLUG}/bundle`))
+    assert.match(out, /1 withdrawn/)
+  })
+  test('CGT rotates its key (the old one revoked on approval) and signs again with the new one', async () => {
+    const A = pages.ana
+    const [old] = (await call(A, 'GET', '/signing-keys')).body.keys
+    await A.goto(server.url + '/#/keys')
+    await A.waitForSelector('#keys-table')
+    const fp = createHash('sha256').update(Buffer.from(old.public_key, 'base64')).digest('hex').slice(0, 32)
+    await A.locator(`#keys-table tr[data-fingerprint="${fp}"] .key-rotate`).click()
+    await A.fill('#key-new-label', 'Ana — new laptop')
+    await A.click('#key-new button[type=submit]')
+    await A.waitForSelector('#key-backup')
+    await A.click('#key-register-nobackup')
+    await A.click('#key-register-nobackup')
+    await statusSays(A, 'keys-status', /registered and awaits/)
+    const fresh = (await call(A, 'GET', '/signing-keys')).body.keys.find(k => k.id !== old.id)
+    assert.equal(fresh.replaces, old.id)
+    await approveKey(pages.sec, server.url, fresh.id, 'Confédération générale du travail')
+    const after = (await call(A, 'GET', '/signing-keys')).body.keys
+    assert.equal(after.find(k => k.id === old.id).state, 'revoked')
+    assert.equal(after.find(k => k.id === fresh.id).state, 'approved')
+    await signStatement(A, server.url, manifestSha, 'General Secretary')
+    await visitor.waitForFunction(() => document.querySelectorAll('#signatory-table tbody tr').length === 3, null, { timeout: 30000 })
+    const r = await verifyOnPage(visitor)
+    assert.equal(r.ok, 'true', r.failed.join('\n'))
+    const out = await accordVerify(await fetch(`${server.url}/api/v1/statements/${SLUG}/bundle`))
+    assert.match(out, /endorsements: 2 valid .*1 withdrawn/)
   })
 })
