@@ -1,12 +1,12 @@
 // Issue 8, "Crash safety: SIGKILL during a stream of endorsements, 20 times; every acknowledged
 // endorsement is present and the log verifies", on a real accordd and one data directory.
-// Each round restarts accordd, streams signed endorsements (and some withdrawals) from many
-// signatories at once, and SIGKILLs it 50-500 ms into the stream. Then, on the killed data:
-// `accord db check` passes; and after a restart: every endorsement and withdrawal answered 201
-// is there, the log's size is final-version + approvals + endorsements + withdrawals stored,
-// its checkpoint verifies with the log key, the root of all its entries is the checkpoint's,
-// and `accord verify` accepts the bundle, with the previous round's checkpoint as one the log
-// must extend (a crash must not fork or shorten the log).
+// Each round streams signed endorsements (and some withdrawals) from many signatories at once
+// and SIGKILLs accordd 50-500 ms into the stream. Then, on the killed data: `accord db check`
+// passes; and after a restart (whose accordd the next round streams to): every endorsement and
+// withdrawal answered 201 is there, the log's size is final-version + approvals + endorsements
+// + withdrawals stored, its checkpoint verifies with the log key, the root of all its entries is
+// the checkpoint's, and `accord verify` accepts the bundle, with the previous round's checkpoint
+// as one the log must extend (a crash must not fork or shorten the log).
 //
 // ACCORD_CRASH_SEED reproduces a run's choices (kill moments, who signs or withdraws); thread
 // timing still varies, so a failure may need a few runs of its seed to recur.
@@ -96,8 +96,6 @@ test(`accordd SIGKILLed ${ROUNDS} times during a stream of endorsements keeps ev
     expectStatus(await ops.post('/api/v1/statements', { slug: 'crash', title: 'Crash declaration' }), 201)
     const signers = await setupSignatories(target, ops, { slug: 'crash', count: ORGANIZATIONS, orgsPerUser: 20, prefix: 'C', log: m => t.diagnostic(m) })
     const manifestSha = expectStatus(await ops.patch('/api/v1/statements/crash', { phase: 'final' }), 200).body.manifest.manifest_sha256
-    assert.equal((await server.stop()).code, 0)
-    server = null
     t.diagnostic(`set-up: ${Date.now() - started} ms`)
 
     // Everything ever acknowledged, over all rounds: it must survive every later crash too.
@@ -107,9 +105,8 @@ test(`accordd SIGKILLed ${ROUNDS} times during a stream of endorsements keeps ev
     let active = new Map()
     const totals = { endorsements: 0, withdrawals: 0, unanswered: 0 }
 
+    // Each round streams to the accordd the previous round restarted (the first: set-up's).
     for (let round = 1; round <= ROUNDS; round++) {
-      server = await startAccordd({ dataDir })
-      target.url = server.url
       const delay = killRng.int(50, 500)
       let killed = false
       const killer = setTimeout(() => { killed = true; server.proc.kill('SIGKILL') }, delay)
@@ -173,9 +170,9 @@ test(`accordd SIGKILLed ${ROUNDS} times during a stream of endorsements keeps ev
       // The next round starts from what is stored, acknowledged or not.
       active = new Map(list.endorsements.filter(e => !e.withdrawal).map(e => [e.organization.id, { id: e.id, sha: e.endorsement_sha256 }]))
       t.diagnostic(`${context}: ${acked.endorsements.length} endorsements and ${acked.withdrawals.length} withdrawals acknowledged, ${acked.failures} unanswered; log size ${checkpoint.size}`)
-      assert.equal((await server.stop()).code, 0)
-      server = null
     }
+    assert.equal((await server.stop()).code, 0)
+    server = null
     assert.ok(totals.endorsements > 0, 'some endorsements were acknowledged before the kills')
     assert.ok(totals.unanswered > 0, 'some kills caught requests in flight')
     t.diagnostic(`totals: ${JSON.stringify(totals)}; ${Date.now() - started} ms`)
