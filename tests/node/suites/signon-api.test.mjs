@@ -7,44 +7,10 @@
 // signed checkpoint; the verification bundle holds it; a bad signature stores nothing.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { startAccordd } from '../lib/accordd.mjs'
 import { Agent, OPS, bootstrapInstance, addMember, expectStatus, accord } from '../lib/openapi.mjs'
-
-const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts.map(p => Buffer.from(p)))).digest()
-
-// RFC 8785 for what sign-on objects hold (strings, small integers, objects, null): members
-// sorted by UTF-16 code units (JavaScript's default sort), JSON.stringify's string escaping.
-function jcs (value) {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return '[' + value.map(jcs).join(',') + ']'
-  return '{' + Object.keys(value).sort().map(k => JSON.stringify(k) + ':' + jcs(value[k])).join(',') + '}'
-}
-
-// "YYYY-MM-DDTHH:MM:SSZ", as the server formats times.
-const utcNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
-
-// RFC 9162 section 2.1.3.2: the root an inclusion proof leads to.
-function rootFromInclusion (leaf, index, size, path) {
-  let fn = index
-  let sn = size - 1
-  let r = leaf
-  for (const p of path) {
-    if (sn === 0) throw new Error('proof too long')
-    if (fn % 2 === 1 || fn === sn) {
-      r = sha256(Buffer.from([1]), p, r)
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) { fn >>= 1; sn >>= 1 }
-      }
-    } else {
-      r = sha256(Buffer.from([1]), r, p)
-    }
-    fn >>= 1
-    sn >>= 1
-  }
-  assert.equal(sn, 0, 'the proof has the right length')
-  return r
-}
+import { jcs, rootFromInclusion, sha256, utcNow } from '../lib/signon.mjs'
 
 test('sign-on: register and approve a key, go final, sign, and audit the log', { timeout: 60000 }, async () => {
   const server = await startAccordd()

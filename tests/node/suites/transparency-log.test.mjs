@@ -5,14 +5,12 @@
 // tests (api_log_test.cc, sqlite_transparency_log_test.cc) cover non-empty logs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createHash, createPublicKey, verify } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startAccordd } from '../lib/accordd.mjs'
 import { checkResponse } from '../lib/openapi.mjs'
-
-const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest()
+import { openCheckpoint, parseVerifierKey, sha256 } from '../lib/signon.mjs'
 
 // GET on the API without any credential; the response is checked against openapi.yaml.
 async function get (server, target, headers = {}) {
@@ -22,38 +20,6 @@ async function get (server, target, headers = {}) {
   assert.equal(res.headers.get('cache-control'), 'no-store', target)
   const body = /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text
   return { status: res.status, type: res.headers.get('content-type'), body }
-}
-
-// Parses "<name>+<hash>+<base64(0x01 || key)>" and checks the hash as signed-note defines it.
-function parseVerifierKey (vkey) {
-  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(vkey)
-  assert.ok(m, `malformed verifier key ${vkey}`)
-  const keyBytes = Buffer.from(m[3], 'base64')
-  assert.equal(keyBytes.length, 33)
-  assert.equal(keyBytes[0], 1, 'algorithm byte: Ed25519')
-  const hash = sha256(Buffer.from(m[1] + '\n'), keyBytes).subarray(0, 4)
-  assert.equal(hash.toString('hex'), m[2], 'the key hash covers the name and the key')
-  const publicKey = createPublicKey({
-    key: { kty: 'OKP', crv: 'Ed25519', x: keyBytes.subarray(1).toString('base64url') },
-    format: 'jwk'
-  })
-  return { name: m[1], hash, raw: keyBytes.subarray(1), publicKey }
-}
-
-// Opens a signed checkpoint with `key`: the text and its fields, or a failed assertion.
-function openCheckpoint (note, key) {
-  const at = note.lastIndexOf('\n\n')
-  assert.ok(at > 0, 'a note has a blank line before its signatures')
-  const text = note.slice(0, at + 1)
-  const lines = note.slice(at + 2).split('\n')
-  assert.equal(lines.pop(), '', 'the note ends in a newline')
-  const mine = lines.map(l => /^\u2014 (\S+) (\S+)$/.exec(l)).filter(m => m && m[1] === key.name)
-  assert.equal(mine.length, 1, `one signature by ${key.name}: ${note}`)
-  const blob = Buffer.from(mine[0][2], 'base64')
-  assert.deepEqual(blob.subarray(0, 4), key.hash)
-  assert.ok(verify(null, Buffer.from(text), key.publicKey, blob.subarray(4)), 'the signature verifies')
-  const [origin, size, root, ...extensions] = text.slice(0, -1).split('\n')
-  return { origin, size: Number(size), sizeText: size, root: Buffer.from(root, 'base64'), extensions }
 }
 
 test('the empty log: public key and signed checkpoint of size 0, empty proofs, clear 400s, all kept across a restart', async () => {
