@@ -188,6 +188,22 @@ json::object EndorsementJson(const Endorsement& e) {
   return out;
 }
 
+// The log entry of a signed object (contract section 2): {"kind": kind, kind: the object,
+// kind + "_sha256": its hash, and the key and signature that verify it}, as canonical JSON.
+Result<std::string> SignedLogBody(std::string_view kind, const json::object& signed_object,
+                                  const std::string& sha256, const SigningKey& key,
+                                  const std::string& signature) {
+  const std::string hash_member = std::string(kind) + "_sha256";
+  return signon::CanonicalizeJsonValue(json::object{
+      {"kind", kind},
+      {kind, signed_object},
+      {hash_member, sha256},
+      {"key_id", key.id},
+      {"public_key", key.public_key},
+      {"signature", signature},
+  });
+}
+
 HttpResponse PostEndorsement(ApiContext& ctx, const ApiRequest& req, const ApiCaller* caller) {
   if (ctx.signon == nullptr) return NoSignon();
   HttpResponse problem;
@@ -229,14 +245,7 @@ HttpResponse PostEndorsement(ApiContext& ctx, const ApiRequest& req, const ApiCa
   row.nonce = e->nonce;
   row.signed_at = e->signed_at;
   row.received_at = ctx.now();
-  auto body = signon::CanonicalizeJsonValue(json::object{
-      {"kind", "endorsement"},
-      {"endorsement", e->object},
-      {"endorsement_sha256", e->sha256},
-      {"key_id", key->id},
-      {"public_key", key->public_key},
-      {"signature", sr.signature},
-  });
+  auto body = SignedLogBody("endorsement", e->object, e->sha256, *key, sr.signature);
   if (!body.ok()) return StoreProblem(body.status());
   write.log_body = std::move(*body);
   SignonOutcome outcome = CommitWrite(ctx, std::move(write));
@@ -291,14 +300,7 @@ HttpResponse PostWithdrawal(ApiContext& ctx, const ApiRequest& req, const ApiCal
   row.nonce = w->nonce;
   row.signed_at = w->signed_at;
   row.received_at = ctx.now();
-  auto body = signon::CanonicalizeJsonValue(json::object{
-      {"kind", "withdrawal"},
-      {"withdrawal", w->object},
-      {"withdrawal_sha256", w->sha256},
-      {"key_id", key->id},
-      {"public_key", key->public_key},
-      {"signature", sr.signature},
-  });
+  auto body = SignedLogBody("withdrawal", w->object, w->sha256, *key, sr.signature);
   if (!body.ok()) return StoreProblem(body.status());
   write.log_body = std::move(*body);
   SignonOutcome outcome = CommitWrite(ctx, std::move(write));
