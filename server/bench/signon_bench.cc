@@ -4,7 +4,8 @@
 // never pass/fail (server/bench/README.md, "Sign-on").
 //
 //   (a) Ed25519Verify: crypto_sign_verify_detached on one core over a realistic endorsement
-//       (its JCS bytes, ~470 bytes). The ceiling of anything that checks one signature per item.
+//       (its JCS bytes, ~330 bytes), per CPU second. The ceiling of anything that checks one
+//       signature per item.
 //   (b) DurableEndorse/threads:T: T submitters, each taking the next signed request and running
 //       the steps of POST /api/v1/statements/{slug}/endorsements (api_endorsements.cc) with the
 //       server's own functions — ParseEndorsement (JCS, exact members), the caller's key from
