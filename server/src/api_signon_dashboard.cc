@@ -52,7 +52,7 @@ constexpr char kReminderKind[] = "signon-reminder";
 struct OrgStatus {
   auth::Organization org;
   std::string state;
-  const Endorsement* endorsement = nullptr;  // the active one, else the newest withdrawn
+  std::optional<Endorsement> endorsement;  // the active one, else the newest withdrawn
   int64_t keys_pending = 0;
   std::optional<auth::UnixTime> last_reminded_at;
 };
@@ -122,9 +122,9 @@ Result<Dashboard> Build(ApiContext& ctx, const LoadedStatement& loaded) {
     for (const auto& e : d.endorsements) {
       if (e.organization_id != id) continue;
       if (!e.withdrawal) {
-        s.endorsement = &e;
-      } else if (s.endorsement == nullptr || s.endorsement->withdrawal) {
-        s.endorsement = &e;  // ids ascend: the newest withdrawn one wins
+        s.endorsement = e;
+      } else if (!s.endorsement || s.endorsement->withdrawal) {
+        s.endorsement = e;  // ids ascend: the newest withdrawn one wins
       }
     }
     KeyFilter filter;
@@ -133,9 +133,9 @@ Result<Dashboard> Build(ApiContext& ctx, const LoadedStatement& loaded) {
     auto pending = ctx.signon->ListKeys(filter);
     if (!pending.ok()) return pending.status();
     s.keys_pending = static_cast<int64_t>(pending->size());
-    if (s.endorsement != nullptr && !s.endorsement->withdrawal) {
+    if (s.endorsement && !s.endorsement->withdrawal) {
       s.state = s.endorsement->kind == "adheres" ? "signed" : "signed-with-reservations";
-    } else if (s.endorsement != nullptr) {
+    } else if (s.endorsement) {
       s.state = "withdrawn";
     } else if (s.keys_pending > 0) {
       s.state = "awaiting-key";
@@ -164,8 +164,8 @@ std::string Str(const json::object& o, std::string_view a, std::string_view b = 
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-json::value EndorsementSummary(const Endorsement* e) {
-  if (e == nullptr) return nullptr;
+json::value EndorsementSummary(const std::optional<Endorsement>& e) {
+  if (!e) return nullptr;
   json::object signed_fields = SignedFields(*e);
   return json::object{{"id", e->id},
                       {"signed_at", FormatTime(e->signed_at)},
@@ -399,7 +399,7 @@ HttpResponse GetSignatories(ApiContext& ctx, const ApiRequest& req, const ApiCal
       "kind",         "reservations", "signed_at", "endorsement_sha256", "log_index"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : d->orgs) {
-    if (s.endorsement == nullptr || s.endorsement->withdrawal) continue;
+    if (!s.endorsement || s.endorsement->withdrawal) continue;
     const Endorsement& e = *s.endorsement;
     json::object f = SignedFields(e);
     rows.push_back({s.org.name, s.org.short_name, s.org.country, Str(f, "signatory", "name"),

@@ -3,6 +3,8 @@
 // CSV (RFC 4180, formula-safe) and JSON — all for the statement's secretariat only.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "api_signon_test_support.h"
 
 namespace accord::server::testing {
