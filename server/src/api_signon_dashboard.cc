@@ -355,8 +355,8 @@ HttpResponse PostReminders(ApiContext& ctx, const ApiRequest& req, const ApiCall
                                     {"emailed", emailed},
                                     {"reminded_at", FormatTime(now)}});
   }
-  if (reminded.empty() && !skipped.empty() &&
-      std::all_of(skipped.begin(), skipped.end(), [](const json::value& v) {
+  // Nothing sent, and because of the hourly limit (not because everyone signed): say so.
+  if (reminded.empty() && std::any_of(skipped.begin(), skipped.end(), [](const json::value& v) {
         return v.at("reason").as_string() == "reminded-recently";
       })) {
     return TooManyRequests(std::chrono::seconds(kReminderInterval),
