@@ -160,22 +160,23 @@ struct ApiRoute {
 };
 // The routes of each area, registered by api_service.cc. Declared here, defined in
 // api_<area>.cc.
-std::vector<ApiRoute> SessionRoutes();       // api_sessions.cc
-std::vector<ApiRoute> InvitationRoutes();    // api_invitations.cc (and password resets)
-std::vector<ApiRoute> UserRoutes();          // api_users.cc
-std::vector<ApiRoute> OrganizationRoutes();  // api_organizations.cc (and memberships)
-std::vector<ApiRoute> TokenRoutes();         // api_tokens.cc
-std::vector<ApiRoute> AuditRoutes();         // api_audit.cc
-std::vector<ApiRoute> StatementRoutes();     // api_statements.cc (and participants)
-std::vector<ApiRoute> VersionRoutes();       // api_versions.cc (and diffs, phase record)
-std::vector<ApiRoute> AmendmentRoutes();     // api_amendments.cc (and support settings)
-std::vector<ApiRoute> MergeRoutes();         // api_merges.cc (and the amendment diff view)
-std::vector<ApiRoute> CommentRoutes();       // api_comments.cc
-std::vector<ApiRoute> LogRoutes();           // api_log.cc (public, read-only)
-std::vector<ApiRoute> SigningKeyRoutes();    // api_signing_keys.cc
-std::vector<ApiRoute> ManifestRoutes();      // api_manifest.cc (public: manifest, bundle)
-std::vector<ApiRoute> EndorsementRoutes();   // api_endorsements.cc
-std::vector<ApiRoute> AdherenceRoutes();     // api_adherence.cc (public form, secretariat)
+std::vector<ApiRoute> SessionRoutes();          // api_sessions.cc
+std::vector<ApiRoute> InvitationRoutes();       // api_invitations.cc (and password resets)
+std::vector<ApiRoute> UserRoutes();             // api_users.cc
+std::vector<ApiRoute> OrganizationRoutes();     // api_organizations.cc (and memberships)
+std::vector<ApiRoute> TokenRoutes();            // api_tokens.cc
+std::vector<ApiRoute> AuditRoutes();            // api_audit.cc
+std::vector<ApiRoute> StatementRoutes();        // api_statements.cc (and participants)
+std::vector<ApiRoute> VersionRoutes();          // api_versions.cc (and diffs, phase record)
+std::vector<ApiRoute> AmendmentRoutes();        // api_amendments.cc (and support settings)
+std::vector<ApiRoute> MergeRoutes();            // api_merges.cc (and the amendment diff view)
+std::vector<ApiRoute> CommentRoutes();          // api_comments.cc
+std::vector<ApiRoute> LogRoutes();              // api_log.cc (public, read-only)
+std::vector<ApiRoute> SigningKeyRoutes();       // api_signing_keys.cc
+std::vector<ApiRoute> ManifestRoutes();         // api_manifest.cc (public: manifest, bundle)
+std::vector<ApiRoute> EndorsementRoutes();      // api_endorsements.cc
+std::vector<ApiRoute> AdherenceRoutes();        // api_adherence.cc (public form, secretariat)
+std::vector<ApiRoute> SignonDashboardRoutes();  // api_signon_dashboard.cc (secretariat)
 
 // A problem+json reply for the API; `type` is the stable slug under /problems/.
 HttpResponse ApiError(int status, std::string_view type, std::string_view title,

@@ -238,7 +238,7 @@ ApiService::ApiService(std::unique_ptr<ApiContext> context) : ctx_(std::move(con
   for (auto* area : {&SessionRoutes, &InvitationRoutes, &UserRoutes, &OrganizationRoutes,
                      &TokenRoutes, &AuditRoutes, &StatementRoutes, &VersionRoutes, &AmendmentRoutes,
                      &MergeRoutes, &CommentRoutes, &LogRoutes, &SigningKeyRoutes, &ManifestRoutes,
-                     &EndorsementRoutes, &AdherenceRoutes}) {
+                     &EndorsementRoutes, &AdherenceRoutes, &SignonDashboardRoutes}) {
     for (auto& route : (*area)()) routes_.push_back(std::move(route));
   }
 }

@@ -10,6 +10,7 @@ import { api } from './api'
 import { formAlert, showProblem, copyBox, field, onSubmit } from './forms'
 import { formatDate, type StatementDetail } from './model'
 import { publicHref } from './public-model'
+import { signonHref } from './signon-model'
 
 export const adherenceHref = (slug: string, state = ''): string => `/#/statements/${encodeURIComponent(slug)}/adherence${state ? `?state=${state}` : ''}`
 
@@ -49,6 +50,7 @@ export function signOnSection (s: StatementDetail & { open_for_signature?: boole
     await rerender(box.checked ? t('adhOpened') : t('adhClosed'))
   })
   section.append(form, el('p', {}, el('a', { href: adherenceHref(s.slug), id: 'adherence-link' }, t('adhRequests'))))
+  if (s.rights['manage-participants']) section.append(el('p', {}, el('a', { href: signonHref(s.slug), id: 'signon-dashboard-link' }, t('dashLink'))))
   return section
 }
 

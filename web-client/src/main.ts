@@ -2,6 +2,7 @@
 // "#/statements/<slug>" managing one, ".../versions[/<n>]" and ".../diff?from=&to=&layout="
 // (versions.ts), ".../amendments[?state=]", ".../amendments/<n>" (amendments.ts), ".../merge"
 // (merge.ts), ".../sign" (sign-screen.ts), ".../adherence[?state=]" (adherence-admin.ts),
+// ".../signon" (signon-dashboard.ts),
 // "#/keys" (keys-screen.ts), "#/signing-keys" (key-approvals.ts), "#/organizations[/<id>]";
 // signed out: open a statement with a token), "/signin", "/invite#TOKEN" and "/reset#TOKEN"
 // (account.ts), "/s/<slug>" (public-page.ts: a final statement, for anyone), "/d/<name>[?token=…]"
@@ -34,6 +35,7 @@ import { signScreen } from './sign-screen'
 import { keyApprovalsScreen } from './key-approvals'
 import { publicPage } from './public-page'
 import { adherenceScreen } from './adherence-admin'
+import { signonDashboardScreen } from './signon-dashboard'
 import { amendmentDocument, amendmentHref, amendmentReadOnlyReason, stateLabel, type AmendmentDetail } from './amendments-model'
 import './style.css'
 
@@ -270,6 +272,7 @@ async function signedInHome (me: Me): Promise<void> {
   else if (view.name === 'keys') await keysScreen(main, me)
   else if (view.name === 'key-approvals') await keyApprovalsScreen(main)
   else if (view.name === 'adherence') await adherenceScreen(main, view.slug, view.state)
+  else if (view.name === 'signon') await signonDashboardScreen(main, view.slug)
   else if (view.name === 'organizations') await organizationsScreen(main, me)
   else if (view.name === 'organization') await organizationScreen(main, me, view.id)
   else await statementsScreen(main, me)

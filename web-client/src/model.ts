@@ -73,7 +73,7 @@ export type View = { name: 'statements' } | { name: 'statement', slug: string } 
   { name: 'diff', slug: string, from: number | null, to: DiffSide, layout: DiffLayout } |
   { name: 'amendments', slug: string, state: string } | { name: 'amendment', slug: string, number: number } | { name: 'merge', slug: string } |
   { name: 'sign', slug: string } | { name: 'keys' } | { name: 'key-approvals' } |
-  { name: 'adherence', slug: string, state: string }
+  { name: 'adherence', slug: string, state: string } | { name: 'signon', slug: string }
 const POSITIVE = /^[1-9][0-9]*$/
 export function parseView (hash: string): View {
   const [path, query = ''] = hash.replace(/^#\/?/, '').split('?')
@@ -86,6 +86,7 @@ export function parseView (hash: string): View {
     if (parts[2] === 'amendments') return { name: 'amendments', slug, state: new URLSearchParams(query).get('state') ?? '' }
     if (parts[2] === 'merge') return { name: 'merge', slug }
     if (parts[2] === 'sign') return { name: 'sign', slug }
+    if (parts[2] === 'signon') return { name: 'signon', slug }
     if (parts[2] === 'adherence') return { name: 'adherence', slug, state: new URLSearchParams(query).get('state') ?? '' }
     if (parts[2] === 'diff') {
       const q = new URLSearchParams(query)

@@ -25,7 +25,7 @@ test('openapi.yaml is a sound OpenAPI 3.1 document: every $ref resolves, every o
   assert.ok(operations().length >= 30)
   // Every error response is problem+json, every success JSON or empty — except a version's Yjs
   // state (bytes), a diff asked for as HTML and the log's checkpoint (a signed note).
-  const otherMedia = { getVersionState: ['application/octet-stream'], getDiff: ['application/json', 'text/html'], getAmendmentDiff: ['application/json', 'text/html'], getLogCheckpoint: ['text/plain'] }
+  const otherMedia = { getVersionState: ['application/octet-stream'], getDiff: ['application/json', 'text/html'], getAmendmentDiff: ['application/json', 'text/html'], getLogCheckpoint: ['text/plain'], exportSignatories: ['application/json', 'text/csv'] }
   for (const { method, template, operation } of operations()) {
     for (const [code, r] of Object.entries(operation.responses)) {
       const resp = r.$ref ? spec.components.responses[r.$ref.split('/').pop()] : r
