@@ -10,6 +10,12 @@ import { toBase64, toHex } from './key-backup'
 import { t, type MessageKey } from './i18n'
 import { problemView, type Me, type Organization, type StatementDetail } from './model'
 import type { SigningKeyInfo } from './signing-keys'
+import { ENDORSEMENT_KINDS, type Endorsement, type EndorsementKind, type OrgIdentity } from './signon-json'
+
+// The server's JSON of manifests and endorsements is declared once, in signon-json.ts (the public
+// page reads the same); re-exported so the signing screens keep importing from here.
+export { ENDORSEMENT_KINDS }
+export type { Endorsement, EndorsementKind, EndorsementsReply, Manifest, ManifestReply, OrgIdentity, Withdrawal } from './signon-json'
 
 export const ENDORSEMENT_FORMAT = 'accord-endorsement-v1'
 export const WITHDRAWAL_FORMAT = 'accord-withdrawal-v1'
@@ -22,10 +28,6 @@ export const MAX_NAME = 200
 
 export type KeyState = 'pending' | 'approved' | 'revoked' | 'rejected'
 export const KEY_STATES: KeyState[] = ['pending', 'approved', 'revoked', 'rejected']
-export type EndorsementKind = 'adheres' | 'adheres-with-reservations'
-export const ENDORSEMENT_KINDS: EndorsementKind[] = ['adheres', 'adheres-with-reservations']
-
-export interface OrgIdentity { id: number, name: string, country: string }
 /** A key as the server holds it (GET /signing-keys). */
 export interface ServerKey {
   id: number
@@ -43,45 +45,6 @@ export interface ServerKey {
   approval_log_index: number | null
   revocation_log_index: number | null
 }
-
-export interface Manifest {
-  format: string
-  instance: { origin: string, public_key: string }
-  statement: { id: number, slug: string, title: string }
-  version: { id: number, number: number }
-  source_language: string
-  languages: Record<string, { sha256: string }>
-  created_at: string
-}
-/** GET /statements/{slug}/manifest. */
-export interface ManifestReply {
-  manifest: Manifest
-  manifest_sha256: string
-  canonical: string
-  log_index: number
-  texts: Record<string, string>
-  html: Record<string, string>
-  open_for_signature: boolean
-}
-
-export interface WithdrawalInfo { reason: string, signed_at: string, received_at: string, log_index: number, canonical: string, signature: string, key_id: number }
-export interface Endorsement {
-  id: number
-  organization: OrgIdentity
-  signatory: { name: string, title: string }
-  kind: EndorsementKind
-  reservations: string | null
-  signed_at: string
-  received_at: string
-  key_id: number
-  public_key: string
-  signature: string
-  canonical: string
-  endorsement_sha256: string
-  log_index: number
-  withdrawal: WithdrawalInfo | null
-}
-export interface EndorsementList { manifest_sha256: string, count: number, with_reservations: number, withdrawn: number, endorsements: Endorsement[] }
 
 /** The signed endorsement object (contract section 3); `reservations` only for that kind. */
 export interface EndorsementObject {

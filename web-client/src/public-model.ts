@@ -2,54 +2,10 @@
 // the pure helpers around it: what changed between two polls of the signatory list, the counts,
 // the remembered checkpoint.
 
-export interface Manifest {
-  format: string
-  instance: { origin: string, public_key: string }
-  statement: { id: number, slug: string, title: string }
-  version: { id: number, number: number }
-  source_language: string
-  languages: Record<string, { sha256: string }>
-  created_at: string
-}
+import type { Endorsement } from './signon-json'
 
-/** GET /statements/{slug}/manifest (public once final). */
-export interface ManifestReply {
-  manifest: Manifest
-  manifest_sha256: string
-  canonical: string
-  log_index: number
-  texts: Record<string, string>
-  html: Record<string, string>
-  open_for_signature: boolean
-}
-
-export interface Withdrawal { reason: string, signed_at: string, received_at: string, log_index: number, canonical: string, signature: string, key_id: number }
-
-export interface Endorsement {
-  id: number
-  organization: { id: number, name: string, country: string }
-  signatory: { name: string, title: string }
-  kind: 'adheres' | 'adheres-with-reservations' | string
-  reservations: string | null
-  signed_at: string
-  received_at: string
-  key_id: number
-  public_key: string
-  signature: string
-  canonical: string
-  endorsement_sha256: string
-  log_index: number
-  withdrawal: Withdrawal | null
-}
-
-/** GET /statements/{slug}/endorsements (public once final). */
-export interface EndorsementsReply {
-  manifest_sha256: string
-  count: number
-  with_reservations: number
-  withdrawn: number
-  endorsements: Endorsement[]
-}
+// The server's JSON is declared once (signon-json.ts); the public page and the verifier import it from here.
+export type { Endorsement, EndorsementsReply, Manifest, ManifestReply, Withdrawal } from './signon-json'
 
 export interface ListChanges { added: Endorsement[], withdrawn: Endorsement[] }
 
