@@ -4,40 +4,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "accord/signon/canonical_json.h"
+
 namespace accord::server {
 namespace {
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+using signon::AppendJsonString;
 
 std::string NowIso8601() {
   auto now = std::chrono::system_clock::now();
@@ -56,16 +28,16 @@ std::string NowIso8601() {
 
 std::string FormatLogLine(std::string_view level, std::string_view msg, LogFields fields) {
   std::string line = "{\"time\":";
-  AppendJsonString(line, NowIso8601());
+  AppendJsonString(NowIso8601(), line);
   line += ",\"level\":";
-  AppendJsonString(line, level);
+  AppendJsonString(level, line);
   line += ",\"msg\":";
-  AppendJsonString(line, msg);
+  AppendJsonString(msg, line);
   for (const auto& [key, value] : fields) {
     line += ',';
-    AppendJsonString(line, key);
+    AppendJsonString(key, line);
     line += ':';
-    AppendJsonString(line, value);
+    AppendJsonString(value, line);
   }
   line += '}';
   return line;

@@ -12,12 +12,9 @@
 #include "utf8.h"
 
 namespace accord::signon {
-namespace {
 
-// Writes a string the way JSON.stringify does (RFC 8785 section 3.2.2.2): the two-character
-// escapes where JSON has them, other controls as \u00xx with lowercase hex, everything else —
-// including DEL, U+2028 and all non-ASCII — as itself. `utf8` must be valid.
-void WriteString(std::string_view utf8, std::string& out) {
+// DEL, U+2028 and all non-ASCII stay themselves, as in JSON.stringify.
+void AppendJsonString(std::string_view utf8, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   for (char c : utf8) {
@@ -57,6 +54,8 @@ void WriteString(std::string_view utf8, std::string& out) {
   out.push_back('"');
 }
 
+namespace {
+
 // One object member: its name (UTF-8) and its value already in canonical form.
 using Member = std::pair<std::string, std::string>;
 
@@ -76,7 +75,7 @@ Status WriteObject(std::vector<Member>& members, std::string& out) {
     }
     if (i > 0) out.push_back(',');
     const Member& m = members[order[i].second];
-    WriteString(m.first, out);
+    AppendJsonString(m.first, out);
     out.push_back(':');
     out += m.second;
   }
@@ -130,7 +129,7 @@ class Parser {
     if (c == '"') {
       std::string s;
       if (Status st = String(s); !st.ok()) return st;
-      WriteString(s, out);
+      AppendJsonString(s, out);
       return Status::Ok();
     }
     if (c == '-' || (c >= '0' && c <= '9')) return Number(out);
@@ -355,7 +354,7 @@ Status CanonicalValue(const boost::json::value& v, int depth, std::string& out) 
     case boost::json::kind::string: {
       std::string_view s = v.get_string();
       if (!IsValidUtf8(s)) return Status::InvalidArgument("JSON string is not valid UTF-8");
-      WriteString(s, out);
+      AppendJsonString(s, out);
       return Status::Ok();
     }
     case boost::json::kind::array: {

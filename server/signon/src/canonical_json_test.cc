@@ -65,6 +65,13 @@ TEST(CanonicalizeJson, EscapesExactlyAsJsonStringify) {
   EXPECT_EQ(Canon("\"\xF0\x9F\x98\x80\""), "\"\xF0\x9F\x98\x80\"");
 }
 
+TEST(AppendJsonString, WritesAStringLiteralAsJsonStringifyDoes) {
+  std::string out = "x";
+  AppendJsonString("q\"b\\\b\f\n\r\t\x01\x1f\x7f \xe2\x80\xa8 \xff", out);
+  // Appends to what `out` holds; bytes at or above 0x7f, even a stray 0xff, are copied unchanged.
+  EXPECT_EQ(out, "x\"q\\\"b\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\x7f \xe2\x80\xa8 \xff\"");
+}
+
 TEST(CanonicalizeJson, NumbersAsEcmaScriptWritesThem) {
   // Values from RFC 8785 appendix B and ECMAScript's Number::toString boundaries.
   EXPECT_EQ(Canon("[0, -0, 0.0, -0.0e5, 1, -1, 1.0, 10, 100e-2]"), "[0,0,0,0,1,-1,1,10,1]");

@@ -33,6 +33,12 @@ Result<std::string> CanonicalizeJson(std::string_view json_text);
 // apart from CanonicalizeJson: a string literal converts to both string_view and json::value.)
 Result<std::string> CanonicalizeJsonValue(const boost::json::value& value);
 
+// Appends `utf8` as a JSON string literal the way JSON.stringify writes it (RFC 8785 section
+// 3.2.2.2): \" \\ \b \f \n \r \t, other controls as \u00xx with lowercase hex, every other byte
+// as itself. Bytes are copied unchecked: CanonicalizeJson validates UTF-8 before; other callers
+// (the server's JSON log lines) write what they were given.
+void AppendJsonString(std::string_view utf8, std::string& out);
+
 // ECMAScript Number.prototype.toString of a finite double (the shortest digits that round-trip;
 // plain notation for exponents -7 < e < 21, else "1e+21", "1.5e-7"); -0 gives "0".
 // Precondition: std::isfinite(value).
