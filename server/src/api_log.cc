@@ -18,6 +18,7 @@
 #include "accord/signon/merkle.h"
 #include "api.h"
 #include "log.h"
+#include "signon_encoding.h"
 #include "transparency_log.h"
 
 namespace accord::server {
@@ -26,17 +27,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr uint64_t kMaxEntriesPerPage = 100;
-
-std::string Hex(const signon::Hash& hash) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(hash.size() * 2);
-  for (unsigned char b : hash) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
 
 HttpResponse BadParameter(std::string detail) {
   return ApiError(400, "bad-request", "Bad request", detail);
@@ -94,7 +84,7 @@ HttpResponse NoLog() {
 
 json::array HexList(const std::vector<signon::Hash>& hashes) {
   json::array out;
-  for (const auto& h : hashes) out.emplace_back(Hex(h));
+  for (const auto& h : hashes) out.emplace_back(HashHex(h));
   return out;
 }
 
@@ -148,7 +138,7 @@ HttpResponse GetEntries(ApiContext& ctx, const ApiRequest& req, const ApiCaller*
     if (i > 0) out += ",";
     out += "{\"index\":" + std::to_string(e.index) +
            ",\"kind\":" + json::serialize(json::value(e.kind)) + ",\"body\":" + e.body +
-           ",\"leaf_hash\":\"" + Hex(e.leaf_hash) + "\"}";
+           ",\"leaf_hash\":\"" + HashHex(e.leaf_hash) + "\"}";
   }
   out += "]}";
   return JsonResponse(200, std::move(out));
@@ -169,7 +159,7 @@ HttpResponse GetInclusionProof(ApiContext& ctx, const ApiRequest& req, const Api
   return JsonResponse(200, json::serialize(json::object{
                                {"index", index},
                                {"size", size},
-                               {"root", Hex(*root)},
+                               {"root", HashHex(*root)},
                                {"path", HexList(*path)},
                            }));
 }

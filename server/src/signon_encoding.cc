@@ -7,17 +7,18 @@
 
 namespace accord::server {
 
-std::string Sha256Hex(std::string_view bytes) {
-  signon::Hash hash = signon::Sha256(bytes);
+std::string HashHex(const signon::Hash& hash) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
+  out.reserve(hash.size() * 2);
   for (unsigned char b : hash) {
     out += kDigits[b >> 4];
     out += kDigits[b & 15];
   }
   return out;
 }
+
+std::string Sha256Hex(std::string_view bytes) { return HashHex(signon::Sha256(bytes)); }
 
 bool IsSha256Hex(std::string_view text) {
   if (text.size() != 64) return false;

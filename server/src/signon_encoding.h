@@ -10,8 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "accord/signon/merkle.h"
+
 namespace accord::server {
 
+// A digest (a Merkle log hash, a SHA-256) as 64 lower-case hex digits.
+std::string HashHex(const signon::Hash& hash);
 // SHA-256 of `bytes` as 64 lower-case hex digits.
 std::string Sha256Hex(std::string_view bytes);
 // Whether `text` is 64 lower-case hex digits.

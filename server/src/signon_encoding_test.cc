@@ -13,6 +13,13 @@ TEST(SignonEncodingTest, Sha256HexOfKnownInputs) {
   EXPECT_FALSE(IsSha256Hex("abc"));
 }
 
+TEST(SignonEncodingTest, HashHexWritesEveryByteAsTwoLowerCaseDigits) {
+  signon::Hash hash{};
+  for (size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<unsigned char>(i * 8 + 7);
+  EXPECT_EQ(HashHex(hash), "070f171f272f373f474f575f676f777f878f979fa7afb7bfc7cfd7dfe7eff7ff");
+  EXPECT_EQ(HashHex(signon::Sha256("abc")), Sha256Hex("abc"));
+}
+
 TEST(SignonEncodingTest, Base64RoundTripsAndRefusesOtherForms) {
   EXPECT_EQ(Base64("hello"), "aGVsbG8=");
   EXPECT_EQ(DecodeBase64("aGVsbG8=", 5), "hello");
