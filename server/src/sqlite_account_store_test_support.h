@@ -5,13 +5,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include "accord/auth/secret.h"
 #include "database.h"
+#include "scratch_dir_test_support.h"
 #include "sqlite_account_store.h"
 
 namespace accord::server::testing {
@@ -26,10 +26,7 @@ class SqliteAccountStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(auth::Initialize().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-account-store-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::ScratchDir("account-store");
     Reopen();
   }
   void TearDown() override {

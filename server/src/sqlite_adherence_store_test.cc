@@ -3,13 +3,13 @@
 // address, and the decisions — an approval creates (or links) the organization, makes it a
 // participant that may only sign and stores the invitation, all or nothing.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include "accord/auth/secret.h"
 #include "adherence_store.h"
+#include "scratch_dir_test_support.h"
 #include "sqlite_account_store.h"
 
 namespace accord::server {
@@ -18,10 +18,7 @@ namespace {
 class SqliteAdherenceStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-adherence-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::ScratchDir("adherence");
     auto accounts = SqliteAccountStore::Open(dir_.string());
     ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
     accounts_ = std::move(*accounts);

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "comment_store.h"
 #include "drafting_store.h"
+#include "scratch_dir_test_support.h"
 #include "sqlite_account_store.h"
 
 namespace accord::server {
@@ -13,10 +13,7 @@ namespace {
 class SqliteCommentStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-comment-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::ScratchDir("comment");
     auto accounts = SqliteAccountStore::Open(dir_.string());
     ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
     accounts_ = std::move(*accounts);

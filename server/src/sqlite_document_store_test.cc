@@ -1,6 +1,5 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +7,7 @@
 
 #include "database.h"
 #include "document_store.h"
+#include "scratch_dir_test_support.h"
 
 namespace accord::server {
 namespace {
@@ -20,10 +20,7 @@ std::vector<uint8_t> Bytes(std::string_view s) { return std::vector<uint8_t>(s.b
 class SqliteDocumentStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-store-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::ScratchDir("store");
     Reopen();
   }
   void TearDown() override {

@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "database.h"
 #include "drafting_store.h"
+#include "scratch_dir_test_support.h"
 #include "sqlite_account_store.h"
 
 namespace accord::server {
@@ -13,10 +13,7 @@ namespace {
 class SqliteDraftingStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accord-drafting-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing::ScratchDir("drafting");
     auto accounts = SqliteAccountStore::Open(dir_.string());
     ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
     accounts_ = std::move(*accounts);
