@@ -38,13 +38,8 @@ class ApiAdherenceTest : public ApiTest {
     auto paris = store_->CreateStatement("paris", "Paris declaration", "en", now_);
     ASSERT_TRUE(paris.ok());
     paris_ = *paris;
-    for (auth::Id org : {conv_org_.id, other_org_.id}) {
-      auth::Participation p;
-      p.statement_id = paris_.id;
-      p.organization_id = org;
-      p.convener = org == conv_org_.id;
-      ASSERT_TRUE(store_->SetParticipation(p).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(Participate(paris_.id, conv_org_.id, /*convener=*/true));
+    ASSERT_NO_FATAL_FAILURE(Participate(paris_.id, other_org_.id));
     ASSERT_TRUE(store_->SetStatementPhase(paris_.id, auth::Phase::kFinal, std::nullopt).ok());
     ASSERT_TRUE(adherence_->SetOpenForSignature(paris_.id, true).ok());
   }

@@ -35,12 +35,7 @@ class ApiAmendmentsTest : public ApiTest {
     auto g20 = store_->CreateStatement("g20", "G20 declaration", "en", now_);
     ASSERT_TRUE(g20.ok());
     g20_ = *g20;
-    for (auth::Id org : {cut_.id, mst_.id}) {
-      auth::Participation p;
-      p.statement_id = g20->id;
-      p.organization_id = org;
-      ASSERT_TRUE(store_->SetParticipation(p).ok());
-    }
+    for (auth::Id org : {cut_.id, mst_.id}) ASSERT_NO_FATAL_FAILURE(Participate(g20_.id, org));
     sec_b_ = SignIn("sec@example.org");
     ana_ = SignIn("ana@example.org");
     obs_ = SignIn("obs@example.org");

@@ -59,12 +59,7 @@ class ApiSignonTest : public ApiTest {
     auto paris = store_->CreateStatement("paris", "Paris declaration", "en", now_);
     ASSERT_TRUE(paris.ok());
     paris_ = *paris;
-    for (auth::Id org : {cgt_.id, mst_.id}) {
-      auth::Participation p;
-      p.statement_id = paris->id;
-      p.organization_id = org;
-      ASSERT_TRUE(store_->SetParticipation(p).ok());
-    }
+    for (auth::Id org : {cgt_.id, mst_.id}) ASSERT_NO_FATAL_FAILURE(Participate(paris_.id, org));
     sec_b_ = SignIn("sec@example.org");
     ana_ = SignIn("ana@example.org");
     bea_ = SignIn("bea@example.org");

@@ -37,13 +37,6 @@ class ApiStatementsTest : public ApiTest {
     Participate(g20_.id, mst_.id, /*convener=*/true);
   }
 
-  void Participate(auth::Id statement, auth::Id org, bool convener) {
-    auth::Participation p;
-    p.statement_id = statement;
-    p.organization_id = org;
-    p.convener = convener;
-    ASSERT_TRUE(store_->SetParticipation(p).ok());
-  }
   auth::StatementRef Stored() {
     auto s = store_->FindStatementBySlug("g20");
     EXPECT_TRUE(s.ok());

@@ -150,6 +150,14 @@ class ApiTest : public ::testing::Test {
     auto fresh = store_->GetUser(u->id);
     return fresh.ok() ? *fresh : *u;
   }
+  // Makes `org` a participant of `statement` (a convener or not).
+  void Participate(auth::Id statement, auth::Id org, bool convener = false) {
+    auth::Participation p;
+    p.statement_id = statement;
+    p.organization_id = org;
+    p.convener = convener;
+    ASSERT_TRUE(store_->SetParticipation(p).ok());
+  }
   auth::Organization MakeOrg(const std::string& short_name) {
     auth::Organization o;
     o.name = short_name + " organization";

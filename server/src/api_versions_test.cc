@@ -30,10 +30,7 @@ class ApiVersionsTest : public ApiTest {
     MakeUser("out@example.org", "Out", other_.id, auth::Role::kDelegate);
     auto g20 = store_->CreateStatement("g20", "G20 declaration", "en", now_);
     ASSERT_TRUE(g20.ok());
-    auth::Participation p;
-    p.statement_id = g20->id;
-    p.organization_id = cut_.id;
-    ASSERT_TRUE(store_->SetParticipation(p).ok());
+    ASSERT_NO_FATAL_FAILURE(Participate(g20->id, cut_.id));
     secretariat_ = SignIn("sec@example.org");
     delegate_ = SignIn("ana@example.org");
   }
