@@ -1,8 +1,11 @@
-// SignonStore on the instance's SQLite file (migration 10 of database.cc).
+// SignonStore on the instance's SQLite file (migration 10 of database.cc): one writer
+// connection behind a mutex for every write, a few read connections (ReadPool) for the reads.
 #include "sqlite_signon_store.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <vector>
 
 #include "database.h"
 #include "sqlite_query.h"
@@ -161,6 +164,101 @@ int64_t SystemNow() {
       .count();
 }
 
+// The reads both kinds of connection make: the writer inside its transactions, a reader alone.
+Result<SigningKey> GetKeyOn(sqlite::StatementCache& statements, auth::Id id) {
+  return Query(statements, kGetKey)
+      .Bind(id)
+      .One(&ReadKey, "cannot read the key",
+           Status::NotFound("no signing key " + std::to_string(id)));
+}
+
+Result<FinalManifest> CurrentManifestOn(sqlite::StatementCache& statements, auth::Id statement_id) {
+  return Query(statements, kCurrentManifest)
+      .Bind(statement_id)
+      .One(&ReadManifest, "cannot read the manifest",
+           Status::NotFound("the statement has no final manifest"));
+}
+
+Result<Endorsement> GetEndorsementOn(sqlite::StatementCache& statements, auth::Id statement_id,
+                                     auth::Id id) {
+  return Query(statements, kGetEndorsement)
+      .Bind(statement_id, id)
+      .One(&ReadEndorsement, "cannot read the endorsement",
+           Status::NotFound("no endorsement " + std::to_string(id) + " of this statement"));
+}
+
+// The store's read connections. Reads never take the writer's mutex: while a batch commits
+// (its fsync is the slow part) the handlers' checks (key, current manifest) and the public GETs
+// run on these. In WAL mode each read statement, run outside any transaction, is its own read
+// transaction on the last committed state: it never waits for the writer, sees everything
+// committed before it started (a 201's row is visible to the next GET), and holds no snapshot
+// once its Query is reset. A few connections, each lent to one read at a time; a read that
+// finds them all lent waits for one (reads take microseconds).
+class ReadPool {
+ public:
+  // Opens `size` connections (all at once: opening one later could meet the writer's lock).
+  Status Open(const std::string& data_dir, size_t size) {
+    for (size_t i = 0; i < size; ++i) {
+      auto db = Database::Open(data_dir);
+      if (!db.ok()) return db.status();
+      // A guard: nothing on a read connection may write.
+      ACCORD_RETURN_IF_ERROR((*db)->Exec("PRAGMA query_only = ON;"));
+      auto reader = std::make_unique<Reader>();
+      reader->db = std::move(*db);
+      reader->statements = std::make_unique<sqlite::StatementCache>(reader->db->handle());
+      free_.push_back(reader.get());
+      readers_.push_back(std::move(reader));
+    }
+    return Status::Ok();
+  }
+
+  struct Reader {
+    std::unique_ptr<Database> db;
+    std::unique_ptr<sqlite::StatementCache> statements;  // destroyed before db closes
+  };
+
+  // One connection, lent until the Lease ends.
+  class Lease {
+   public:
+    Lease(ReadPool& pool, Reader* reader) : pool_(pool), reader_(reader) {}
+    ~Lease() { pool_.Release(reader_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    sqlite::StatementCache& statements() { return *reader_->statements; }
+
+   private:
+    ReadPool& pool_;
+    Reader* reader_;
+  };
+
+  Lease Acquire() {
+    std::unique_lock lock(mu_);
+    available_.wait(lock, [&] { return !free_.empty(); });
+    Reader* reader = free_.back();
+    free_.pop_back();
+    return Lease(*this, reader);
+  }
+
+ private:
+  void Release(Reader* reader) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(reader);
+    }
+    available_.notify_one();
+  }
+
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<Reader*> free_;                     // guarded by mu_
+  std::vector<std::unique_ptr<Reader>> readers_;  // fixed once opened
+};
+
+// How many read connections: the server runs at most eight API handlers at once (server.cc)
+// and a read holds its connection for microseconds, so a few cover them without keeping eight
+// page caches warm.
+constexpr size_t kReadConnections = 4;
+
 SignonOutcome Failed(Status status) {
   SignonOutcome out;
   out.status = std::move(status);
@@ -176,8 +274,12 @@ SignonOutcome Refused(SignonRefusal why, std::string message) {
 
 class SqliteSignonStore final : public SignonStore {
  public:
-  SqliteSignonStore(std::unique_ptr<Database> db, std::function<int64_t()> now)
-      : db_(std::move(db)), statements_(db_->handle()), now_(std::move(now)) {}
+  SqliteSignonStore(std::unique_ptr<Database> db, std::unique_ptr<ReadPool> readers,
+                    std::function<int64_t()> now)
+      : db_(std::move(db)),
+        statements_(db_->handle()),
+        readers_(std::move(readers)),
+        now_(std::move(now)) {}
 
   Result<SigningKey> CreateKey(const SigningKey& key) override {
     std::lock_guard lock(mu_);
@@ -196,13 +298,13 @@ class SqliteSignonStore final : public SignonStore {
   }
 
   Result<SigningKey> GetKey(auth::Id id) override {
-    std::lock_guard lock(mu_);
-    return LockedGetKey(id);
+    auto reader = readers_->Acquire();
+    return GetKeyOn(reader.statements(), id);
   }
 
   Result<std::vector<SigningKey>> ListKeys(const KeyFilter& filter) override {
-    std::lock_guard lock(mu_);
-    Query query(statements_, kListKeys);
+    auto reader = readers_->Acquire();
+    Query query(reader.statements(), kListKeys);
     query.Bind(filter.user_id, filter.organization_id);
     if (filter.state) {
       query.Text(3, KeyStateName(*filter.state));
@@ -302,8 +404,8 @@ class SqliteSignonStore final : public SignonStore {
   }
 
   Result<FinalManifest> CurrentManifest(auth::Id statement_id) override {
-    std::lock_guard lock(mu_);
-    return LockedCurrentManifest(statement_id);
+    auto reader = readers_->Acquire();
+    return CurrentManifestOn(reader.statements(), statement_id);
   }
 
   std::vector<SignonOutcome> CommitBatch(std::span<const SignonWrite> writes) override {
@@ -332,43 +434,31 @@ class SqliteSignonStore final : public SignonStore {
   }
 
   Result<Endorsement> GetEndorsement(auth::Id statement_id, auth::Id id) override {
-    std::lock_guard lock(mu_);
-    return LockedGetEndorsement(statement_id, id);
+    auto reader = readers_->Acquire();
+    return GetEndorsementOn(reader.statements(), statement_id, id);
   }
 
   Result<std::vector<Endorsement>> ListEndorsements(auth::Id manifest_id) override {
-    std::lock_guard lock(mu_);
-    return Query(statements_, kListEndorsements)
+    auto reader = readers_->Acquire();
+    return Query(reader.statements(), kListEndorsements)
         .Bind(manifest_id)
         .All(&ReadEndorsement, "cannot list endorsements");
   }
 
   Result<int64_t> CountRows() override {
-    std::lock_guard lock(mu_);
-    return Query(statements_, kCountRows)
+    auto reader = readers_->Acquire();
+    return Query(reader.statements(), kCountRows)
         .One(&ReadCount, "cannot count rows", Status::Internal("no count"));
   }
 
  private:
-  Result<SigningKey> LockedGetKey(auth::Id id) {
-    return Query(statements_, kGetKey)
-        .Bind(id)
-        .One(&ReadKey, "cannot read the key",
-             Status::NotFound("no signing key " + std::to_string(id)));
-  }
-
+  // Reads on the writer connection, inside its transactions (mu_ held).
+  Result<SigningKey> LockedGetKey(auth::Id id) { return GetKeyOn(statements_, id); }
   Result<FinalManifest> LockedCurrentManifest(auth::Id statement_id) {
-    return Query(statements_, kCurrentManifest)
-        .Bind(statement_id)
-        .One(&ReadManifest, "cannot read the manifest",
-             Status::NotFound("the statement has no final manifest"));
+    return CurrentManifestOn(statements_, statement_id);
   }
-
   Result<Endorsement> LockedGetEndorsement(auth::Id statement_id, auth::Id id) {
-    return Query(statements_, kGetEndorsement)
-        .Bind(statement_id, id)
-        .One(&ReadEndorsement, "cannot read the endorsement",
-             Status::NotFound("no endorsement " + std::to_string(id) + " of this statement"));
+    return GetEndorsementOn(statements_, statement_id, id);
   }
 
   // The stored checks and the inserts of one write, inside CommitBatch's transaction.
@@ -449,9 +539,10 @@ class SqliteSignonStore final : public SignonStore {
     return out;
   }
 
-  std::mutex mu_;
+  std::mutex mu_;  // the writer connection's: held by writes only
   std::unique_ptr<Database> db_;
   sqlite::StatementCache statements_;  // destroyed before db_ closes
+  std::unique_ptr<ReadPool> readers_;
   std::function<int64_t()> now_;
 };
 
@@ -483,9 +574,11 @@ Result<std::unique_ptr<SignonStore>> OpenSqliteSignonStore(const std::string& da
                                                            std::function<int64_t()> now) {
   auto db = Database::Open(data_dir);
   if (!db.ok()) return db.status();
+  auto readers = std::make_unique<ReadPool>();
+  ACCORD_RETURN_IF_ERROR(readers->Open(data_dir, kReadConnections));
   if (!now) now = SystemNow;
   return std::unique_ptr<SignonStore>(
-      std::make_unique<SqliteSignonStore>(std::move(*db), std::move(now)));
+      std::make_unique<SqliteSignonStore>(std::move(*db), std::move(readers), std::move(now)));
 }
 
 }  // namespace accord::server

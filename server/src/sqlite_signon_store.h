@@ -3,8 +3,13 @@
 // (database.cc, server/STORAGE.md) — appending log entries with AppendLogEntry
 // (sqlite_transparency_log.h) in the same transaction as the rows they record.
 //
-// Thread-safe: one connection behind one mutex; writes are BEGIN IMMEDIATE transactions
-// committed with synchronous=FULL before the method returns.
+// Thread-safe. Writes (keys, manifests, CommitBatch) run on one writer connection behind one
+// mutex, as BEGIN IMMEDIATE transactions committed with synchronous=FULL before the method
+// returns; every check that must be atomic with a write is made in its transaction there.
+// Reads (GetKey, ListKeys, CurrentManifest, GetEndorsement, ListEndorsements, CountRows) run on
+// a few read-only connections of their own and never wait for the writer's mutex or fsync; in
+// WAL mode each sees the state last committed when it started, so what a write returned is
+// visible to every read made after it.
 #ifndef ACCORD_SERVER_SQLITE_SIGNON_STORE_H_
 #define ACCORD_SERVER_SQLITE_SIGNON_STORE_H_
 

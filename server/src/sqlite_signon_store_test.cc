@@ -1,7 +1,9 @@
 // Tests of the SQLite sign-on store: keys move only forward and their approvals and revocations
 // land in the log with them; manifests and endorsements are kept with their log entries in the
 // same transaction; the stored checks of CommitBatch refuse stale manifests, unusable keys,
-// replays and second endorsements without storing anything; the tables refuse plain-SQL edits.
+// replays and second endorsements without storing anything; the tables refuse plain-SQL edits;
+// reads run on their own connections, neither waiting for a write in progress nor seeing it,
+// and see every write once it has returned.
 #include "sqlite_signon_store.h"
 
 #include <gtest/gtest.h>
@@ -351,6 +353,144 @@ TEST_F(SqliteSignonStoreTest, WriterCommitsConcurrentWritesInBatches) {
   EXPECT_GE(writer.batches(), 1u);
   EXPECT_LE(writer.batches(), keys.size());
   EXPECT_EQ(LogSize(), keys.size() * 2 + 1);
+}
+
+TEST_F(SqliteSignonStoreTest, ReadsDoNotWaitForTheWriterAndSeeOnlyWhatIsCommitted) {
+  SigningKey key = Approved('a');
+  FinalManifest m = Publish("{\"m\":1}");
+  Endorsement first = CommitOne(EndorsementWrite(m, key, 1)).endorsement;
+  ASSERT_NE(first.id, 0);
+  const int64_t rows = Rows();
+
+  // A second store on the same file whose clock runs reads on that same store. CommitBatch asks
+  // the clock for each log entry's time inside its write transaction, on this thread, with the
+  // writer's mutex held: had the reads shared the writer's connection and mutex they could not
+  // return (the thread would wait for the mutex it holds). They must return at once, with the
+  // last committed state and none of the batch's pending rows.
+  SignonStore* hooked = nullptr;
+  bool armed = false;
+  int calls = 0;
+  std::vector<std::string> failures;
+  auto clock = [&]() -> int64_t {
+    if (!armed) return 500;
+    ++calls;
+    auto got = hooked->GetEndorsement(statement_, first.id);
+    if (!got.ok() || got->withdrawal) failures.push_back("GetEndorsement saw a pending withdrawal");
+    auto listed = hooked->ListEndorsements(m.id);
+    if (!listed.ok() || listed->size() != 1)
+      failures.push_back("ListEndorsements saw pending rows");
+    auto count = hooked->CountRows();
+    if (!count.ok() || *count != rows) failures.push_back("CountRows saw pending rows");
+    auto manifest = hooked->CurrentManifest(statement_);
+    if (!manifest.ok() || manifest->id != m.id) failures.push_back("CurrentManifest failed");
+    auto k = hooked->GetKey(key.id);
+    if (!k.ok() || k->state != KeyState::kApproved) failures.push_back("GetKey failed");
+    auto keys = hooked->ListKeys({});
+    if (!keys.ok() || keys->size() != 1) failures.push_back("ListKeys failed");
+    return 500;
+  };
+  auto opened = OpenSqliteSignonStore(dir_.string(), clock);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  hooked = opened->get();
+
+  // The withdrawal's rows are pending (uncommitted) when the second write asks the clock.
+  std::vector<SignonWrite> batch = {WithdrawalWrite(m, key, first, 1), EndorsementWrite(m, key, 2)};
+  armed = true;
+  auto outcomes = hooked->CommitBatch(batch);
+  armed = false;
+  ASSERT_EQ(outcomes.size(), 2u);
+  ASSERT_TRUE(outcomes[0].status.ok()) << outcomes[0].status.ToString();
+  ASSERT_TRUE(outcomes[1].status.ok()) << outcomes[1].status.ToString();
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(failures.empty()) << failures.front();
+
+  // Read-your-writes: once CommitBatch has returned, every read connection sees the batch.
+  for (int i = 0; i < 8; ++i) {  // more reads than read connections
+    auto got = hooked->GetEndorsement(statement_, first.id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_TRUE(got->withdrawal);
+    EXPECT_EQ(hooked->ListEndorsements(m.id)->size(), 2u);
+    EXPECT_EQ(*hooked->CountRows(), rows + 2);
+    EXPECT_EQ(store_->GetEndorsement(statement_, outcomes[1].endorsement.id)->sha256,
+              outcomes[1].endorsement.sha256);
+  }
+}
+
+TEST_F(SqliteSignonStoreTest, EveryWriteIsVisibleToTheReadsAfterIt) {
+  SigningKey key = Approved('a');
+  FinalManifest m = Publish("{\"m\":1}");
+  EXPECT_EQ(store_->CurrentManifest(statement_)->id, m.id);
+  // Alternate endorsements and withdrawals: each read right after a commit must see it, on
+  // whichever read connection it is lent.
+  Endorsement active;
+  for (int n = 1; n <= 12; ++n) {
+    if (n % 2 == 1) {
+      SignonOutcome out = CommitOne(EndorsementWrite(m, key, n));
+      ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+      active = out.endorsement;
+      auto got = store_->GetEndorsement(statement_, active.id);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      EXPECT_FALSE(got->withdrawal);
+    } else {
+      SignonOutcome out = CommitOne(WithdrawalWrite(m, key, active, n));
+      ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+      EXPECT_TRUE(store_->GetEndorsement(statement_, active.id)->withdrawal);
+    }
+    EXPECT_EQ(store_->ListEndorsements(m.id)->size(), static_cast<size_t>((n + 1) / 2));
+  }
+  // A key's state and a new manifest, likewise.
+  SigningKey other = Key('b');
+  EXPECT_EQ(store_->GetKey(other.id)->state, KeyState::kPending);
+  ASSERT_TRUE(store_->ApproveKey(other.id, 1, 300, Body("key-approval", 99), "").ok());
+  EXPECT_EQ(store_->GetKey(other.id)->state, KeyState::kApproved);
+  FinalManifest second = Publish("{\"m\":2}");
+  EXPECT_EQ(store_->CurrentManifest(statement_)->id, second.id);
+}
+
+TEST_F(SqliteSignonStoreTest, ConcurrentSubmittersReadTheirOwnWrites) {
+  // More submitters than read connections, each reading its endorsement back right after the
+  // group-commit writer returned it.
+  constexpr int kSubmitters = 12;
+  std::vector<SigningKey> keys;
+  for (int i = 0; i < kSubmitters; ++i) {
+    auth::Organization org;
+    org.name = "Org " + std::to_string(i);
+    org.short_name = "O" + std::to_string(i);
+    auto made = accounts_->CreateOrganization(org, 100);
+    ASSERT_TRUE(made.ok());
+    SigningKey k;
+    k.organization_id = made->id;
+    k.user_id = 5;
+    k.public_key = Base64(std::string(32, static_cast<char>('A' + i)));
+    k.created_at = 200;
+    auto created = store_->CreateKey(k);
+    ASSERT_TRUE(created.ok());
+    ASSERT_TRUE(store_->ApproveKey(created->id, 1, 300, Body("key-approval", i), "").ok());
+    keys.push_back(*created);
+  }
+  FinalManifest m = Publish("{\"m\":1}");
+  SignonWriter writer(*store_);
+  std::vector<std::thread> threads;
+  std::vector<int> seen(kSubmitters, 0);
+  for (int i = 0; i < kSubmitters; ++i) {
+    threads.emplace_back([&, i] {
+      // The handler's checks first, as POST .../endorsements makes them.
+      if (!store_->GetKey(keys[i].id).ok() || !store_->CurrentManifest(statement_).ok()) return;
+      SignonWrite w = EndorsementWrite(m, keys[i], i + 10);
+      w.endorsement.organization_id = keys[i].organization_id;
+      SignonOutcome out = writer.Commit(std::move(w));
+      if (!out.status.ok()) return;
+      auto got = store_->GetEndorsement(statement_, out.endorsement.id);
+      auto listed = store_->ListEndorsements(m.id);
+      if (!got.ok() || !listed.ok()) return;
+      for (const Endorsement& e : *listed) {
+        if (e.id == out.endorsement.id) seen[i] = 1;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kSubmitters; ++i) EXPECT_EQ(seen[i], 1) << "submitter " << i;
+  EXPECT_EQ(store_->ListEndorsements(m.id)->size(), static_cast<size_t>(kSubmitters));
 }
 
 TEST(KeyStateTest, NamesRoundTrip) {
