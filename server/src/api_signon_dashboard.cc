@@ -39,6 +39,7 @@
 #include "api_json.h"
 #include "api_signon.h"
 #include "api_statements.h"
+#include "reminder_text.h"
 #include "signon_store.h"
 
 namespace accord::server {
@@ -326,11 +327,12 @@ HttpResponse PostReminders(ApiContext& ctx, const ApiRequest& req, const ApiCall
       ++recipients;
       bool sent = false;
       if (ctx.mailer) {
-        std::string body = "Dear " + user->display_name + ",\n\n\"" + loaded->statement.title +
-                           "\" is final and awaits the signature of " + s.org.name +
-                           ". As its signatory, you can sign it here:\n\n" + link + "\n";
-        sent = ctx.mailer(user->email,
-                          "Reminder: " + loaded->statement.title + " awaits your signature", body);
+        // In the recipient's language (else the statement's, else English): the mail reaches
+        // them directly. The links to copy are for the secretariat, shown in its own language.
+        ReminderMail mail =
+            ReminderText(ReminderLanguage(user->language, loaded->statement.language),
+                         user->display_name, loaded->statement.title, s.org.name, link);
+        sent = ctx.mailer(user->email, mail.subject, mail.body);
       }
       if (sent) {
         ++emailed;

@@ -140,6 +140,27 @@ TEST_F(ApiSignonDashboardTest, RemindersAreMailedWhenSmtpIsConfigured) {
   }
 }
 
+TEST_F(ApiSignonDashboardTest, RemindersAreMailedInTheRecipientsLanguage) {
+  auth::UserPatch spanish;
+  spanish.language = "es";
+  ASSERT_TRUE(store_->UpdateUser(bea_user_.id, spanish).ok());
+  GoFinal();
+  mail_enabled_ = true;
+  HttpResponse r = Post(sec_b_, kReminders, "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(mails_.size(), 2u);
+  for (const auto& mail : mails_) {
+    if (mail.to == "bea@example.org") {
+      EXPECT_EQ(mail.subject.rfind("Recordatorio: ", 0), 0u) << mail.subject;
+      EXPECT_NE(mail.body.find("Estimado/a Bea Souza:"), std::string::npos) << mail.body;
+      EXPECT_NE(mail.body.find("espera la firma de " + mst_.name), std::string::npos) << mail.body;
+      EXPECT_NE(mail.body.find("/#/statements/paris/sign"), std::string::npos) << mail.body;
+    } else {
+      EXPECT_EQ(mail.subject.rfind("Reminder: ", 0), 0u) << mail.subject;
+    }
+  }
+}
+
 TEST_F(ApiSignonDashboardTest, BadReminderRequestsChangeNothing) {
   GoFinal();
   EXPECT_EQ(ProblemType(Post(sec_b_, kReminders, R"({"organization_ids":"all"})")),

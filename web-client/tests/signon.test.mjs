@@ -15,78 +15,20 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PASSWORD, DESKTOP, skipServer, launchChromium, startServer, newPage, signIn, apiCall as call, typeParagraphs, shot } from './support.mjs'
+import { statusSays, createAndRegisterKey, approveKey, signStatement as signOn } from './signon-support.mjs'
 
 const SLUG = 'paris-2026'
-const BACKUP_PASS = 'river candle orbit lantern'
 let browser
 
 before(async () => { browser = await launchChromium() })
 after(async () => { await browser?.close() })
 
-const sha256 = text => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex')
-const statusSays = (page, id, re, timeout = 15000) => page.waitForFunction(([id, src]) => new RegExp(src).test(document.getElementById(id)?.textContent ?? ''), [id, re.source], { timeout })
-
-/** On #/keys: creates a key named `label`; with a backup passphrase downloads the encrypted
- *  backup first (returns its parsed content), else registers without one (two presses). */
-async function createAndRegisterKey (page, serverUrl, label, { backup = true } = {}) {
-  await page.goto(serverUrl + '/#/keys')
-  await page.waitForSelector('#key-new')
-  await page.fill('#key-new-label', label)
-  await page.click('#key-new button[type=submit]')
-  await page.waitForSelector('#key-backup')
-  let saved = null
-  if (backup) {
-    await page.fill('#key-backup-passphrase', BACKUP_PASS)
-    await page.fill('#key-backup-passphrase2', BACKUP_PASS)
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#key-backup-download')])
-    saved = JSON.parse(await readFile(await download.path(), 'utf8'))
-    assert.equal(saved.format, 'accord-key-backup-v1')
-    await statusSays(page, 'key-backup-status', /downloaded as accord-key-/)
-    await page.click('#key-register')
-  } else {
-    await page.click('#key-register-nobackup')
-    await page.click('#key-register-nobackup')
-  }
-  await statusSays(page, 'keys-status', /registered and awaits/)
-  return saved
-}
-
-/** The instance secretariat approves, on #/signing-keys, the pending key of `orgName`. */
-async function approveKey (page, serverUrl, keyId, orgName) {
-  await page.goto(serverUrl + '/#/signing-keys')
-  await page.reload() // a fresh list even when the page was on this screen already
-  await page.waitForSelector('#approvals-pending-table')
-  const row = page.locator(`#approvals-pending-table tr[data-key-id="${keyId}"]`)
-  assert.match(await row.innerText(), new RegExp(orgName))
-  await row.locator('.key-approve').click()
-  await statusSays(page, 'approvals-status', /is approved/)
-}
-
-/** On #/statements/<slug>/sign: fills the form, reviews and confirms; returns the text shown. */
-async function signStatement (page, serverUrl, manifestSha, title) {
-  await page.goto(serverUrl + `/#/statements/${SLUG}/sign`)
-  await page.waitForSelector('#sign-form')
-  assert.equal(await page.locator('#manifest-hash').innerText(), manifestSha)
-  assert.match(await page.locator('#sign-text').innerText(), /We demand peace and bread\.[\s\S]*For everyone\./)
-  await page.fill('#sign-form-title', title)
-  await page.click('#sign-review-open')
-  await page.waitForSelector('#sign-review')
-  const shown = await page.locator('#sign-review-canonical').textContent()
-  assert.equal(await page.locator('#sign-review-sha256').innerText(), sha256(shown))
-  const o = JSON.parse(shown)
-  assert.equal(o.format, 'accord-endorsement-v1')
-  assert.equal(o.manifest_sha256, manifestSha)
-  assert.equal(o.kind, 'adheres')
-  assert.equal(o.signatory.title, title)
-  await page.click('#sign-review-confirm')
-  await page.waitForSelector('#sign-receipt', { timeout: 15000 })
-  assert.equal(await page.locator('#sign-receipt-hash').innerText(), sha256(shown))
-  return o
-}
+/** Signs the statement of this test after checking its text; returns the signed object. */
+const signStatement = async (page, serverUrl, manifestSha, title) =>
+  (await signOn(page, serverUrl, SLUG, manifestSha, title, { text: /We demand peace and bread\.[\s\S]*For everyone\./ })).signed
 
 /** Runs the public page's Verify; resolves to { ok, failed }. */
 async function verifyOnPage (page) {
