@@ -159,6 +159,21 @@ describe('verifyBundle', () => {
     expect(failures(r)).toEqual([`key:revoked@${late.log_index}`, `key:wrong-organization@${foreign.log_index}`, `duplicate:duplicate@${twice.log_index}`])
   })
 
+  it('endorsements of another statement are only hashed; one of an earlier manifest logged later is stale', async () => {
+    const { so } = scenario()
+    const other = createSignOn({ log: so.log, slug: 'other-2026' }) // same log, statement id 12 too
+    const dan = so.signatory({ id: 8, name: 'Other org', country: 'IT' }, { name: 'Dan', title: 'T' }) // key ids are per log
+    other.endorse(dan)
+    // `other` has the same statement id: its manifest is a later manifest of ours.
+    const r = await verifyBundle(other.bundle())
+    expect(failures(r)).toEqual([])
+    expect(r.signatories.map(s => s.organization.name)).toEqual(['Other org'])
+    // Ana endorses the earlier manifest after the later one was published: stale.
+    const stale = so.endorse(so.signatory({ id: 6, name: 'Late', country: '' }, { name: 'L', title: 'T' }))
+    expect(failures(await verifyBundle(other.bundle()))).toContain(`endorsement:stale-manifest@${stale.log_index}`)
+    expect(failures(await verifyBundle(so.bundle()))).toContain(`manifest:unexpected@${other.manifestIndex}`)
+  })
+
   it('a replayed endorsement and one with members the contract does not have are named', async () => {
     const so = createSignOn()
     const ana = so.signatory(CGT, { name: 'Ana', title: 'SG' })

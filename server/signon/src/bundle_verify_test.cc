@@ -379,6 +379,17 @@ TEST_F(BundleVerifyTest, AnEndorsementOfAnEarlierManifestIsStale) {
   EXPECT_EQ(Named(r, "stale-manifest").entry, at);
 }
 
+TEST_F(BundleVerifyTest, EndorsementsOfAnotherStatementAreOnlyHashed) {
+  std::string ours = b.manifest_sha256();
+  b.NameManifest(testing::HexSha256("another statement's manifest"));
+  b.Endorse(cgt_key, kCgt);  // CGT signs another statement too: not a duplicate here
+  b.NameManifest(ours);
+  VerifyReport r = Verify(b.Object());
+  EXPECT_TRUE(r.ok()) << Describe(r);
+  EXPECT_EQ(r.signatories.size(), 2u);
+  EXPECT_EQ(r.entries_checked, b.size());
+}
+
 TEST_F(BundleVerifyTest, AReplayedEndorsementIsNamed) {
   uint64_t again = b.Relog(cgt_endorsement);
   VerifyReport r = Verify(b.Object());
