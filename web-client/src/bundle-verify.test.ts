@@ -67,7 +67,8 @@ describe('verifyBundle', () => {
     const r = await verifyBundle(b)
     expect(failures(r)).toContain(`endorsement:bad-signature@${endorsementIndex}`)
     // The body no longer matches the log either.
-    expect(failures(r)).toContain(`entry-leaf:leaf-mismatch@${endorsementIndex}`)
+    expect(failures(r)).toContain('log-root:root-mismatch')
+    expect(failures(r)).toContain(`entry-proof:bad-proof@${endorsementIndex}`)
     expect(r.signatories.map(s => s.organization.name)).not.toContain('CGT')
   })
 
@@ -89,31 +90,38 @@ describe('verifyBundle', () => {
     const entry = changed.entries.find((e: { index: number }) => e.index === endorsementIndex)
     entry.body = entry.body.replace('General Secretary', 'General Secretar')
     const r1 = await verifyBundle(changed)
-    expect(failures(r1)).toEqual(expect.arrayContaining([`entry-leaf:leaf-mismatch@${endorsementIndex}`, `entry-proof:bad-proof@${endorsementIndex}`, `endorsement:bad-signature@${endorsementIndex}`]))
+    expect(failures(r1)).toEqual(expect.arrayContaining(['log-root:root-mismatch', `entry-proof:bad-proof@${endorsementIndex}`, `endorsement:bad-signature@${endorsementIndex}`]))
 
     const reordered = so.bundle()
     ;[reordered.entries[1], reordered.entries[2]] = [reordered.entries[2], reordered.entries[1]]
-    expect(failures(await verifyBundle(reordered))).toEqual(['entry-order:out-of-order'])
+    expect(failures(await verifyBundle(reordered))).toEqual(['log-root:root-mismatch', 'entry-order:out-of-order'])
 
-    // Swapping two bodies keeps the order of indices but each no longer matches its leaf.
+    // Swapping two bodies keeps the order of indices but neither is proven where it is listed.
     const swapped = so.bundle()
     ;[swapped.entries[1].body, swapped.entries[2].body] = [swapped.entries[2].body, swapped.entries[1].body]
-    expect(failures(await verifyBundle(swapped))).toEqual(expect.arrayContaining([`entry-leaf:leaf-mismatch@${swapped.entries[1].index}`]))
+    expect(failures(await verifyBundle(swapped))).toEqual(expect.arrayContaining(['log-root:root-mismatch', `entry-proof:bad-proof@${swapped.entries[1].index}`]))
 
-    // Dropping the key approval: the endorsement's key is not approved in the bundle.
+    // Dropping the key approval: named, and the endorsement's key is not approved in the bundle.
     const noApproval = so.bundle()
     noApproval.entries = noApproval.entries.filter((e: { index: number }) => e.index !== approvalIndex)
-    expect(failures(await verifyBundle(noApproval))).toEqual([`key:not-approved@${endorsementIndex}`])
+    expect(failures(await verifyBundle(noApproval))).toEqual(expect.arrayContaining([`entry-leaf:missing@${approvalIndex}`, `key:not-approved@${endorsementIndex}`]))
 
-    // Dropping an endorsement the page lists.
+    // Dropping an endorsement: named by its index even when nothing else refers to it.
     const noEndorsement = so.bundle()
     noEndorsement.entries = noEndorsement.entries.filter((e: { index: number }) => e.index !== endorsementIndex)
-    expect(failures(await verifyBundle(noEndorsement, { listed: so.endorsements }))).toEqual([`listed:not-in-bundle@${endorsementIndex}`])
+    expect(failures(await verifyBundle(noEndorsement))).toEqual(['log-root:size-mismatch', 'log-root:root-mismatch', `entry-leaf:missing@${endorsementIndex}`])
+    expect(failures(await verifyBundle(noEndorsement, { listed: so.endorsements }))).toContain(`listed:not-in-bundle@${endorsementIndex}`)
 
-    // Dropping a leaf from the log.
+    // Dropping the last entry and lowering log.size: the signed checkpoint still has it.
     const shorter = so.bundle()
-    shorter.leaf_hashes.pop()
-    expect(failures(await verifyBundle(shorter))).toContain('log-root:size-mismatch')
+    shorter.entries.pop()
+    shorter.log.size -= 1
+    expect(failures(await verifyBundle(shorter))).toEqual(expect.arrayContaining(['log-root:size-mismatch', `entry-leaf:missing@${shorter.log.size}`]))
+
+    // A byte of another statement's entry (no proof of its own): the root no longer matches.
+    const foreign = so.bundle()
+    foreign.entries[0].body = foreign.entries[0].body.replace('other', 'otheR')
+    expect(failures(await verifyBundle(foreign))).toEqual(['log-root:root-mismatch'])
   })
 
   it('another key, a changed checkpoint or a manifest naming another instance fail', async () => {
@@ -149,6 +157,21 @@ describe('verifyBundle', () => {
     const twice = so.endorse(bruno)
     const r = await verifyBundle(so.bundle())
     expect(failures(r)).toEqual([`key:revoked@${late.log_index}`, `key:wrong-organization@${foreign.log_index}`, `duplicate:duplicate@${twice.log_index}`])
+  })
+
+  it('endorsements of another statement are only hashed; one of an earlier manifest logged later is stale', async () => {
+    const { so } = scenario()
+    const other = createSignOn({ log: so.log, slug: 'other-2026' }) // same log, statement id 12 too
+    const dan = so.signatory({ id: 8, name: 'Other org', country: 'IT' }, { name: 'Dan', title: 'T' }) // key ids are per log
+    other.endorse(dan)
+    // `other` has the same statement id: its manifest is a later manifest of ours.
+    const r = await verifyBundle(other.bundle())
+    expect(failures(r)).toEqual([])
+    expect(r.signatories.map(s => s.organization.name)).toEqual(['Other org'])
+    // Ana endorses the earlier manifest after the later one was published: stale.
+    const stale = so.endorse(so.signatory({ id: 6, name: 'Late', country: '' }, { name: 'L', title: 'T' }))
+    expect(failures(await verifyBundle(other.bundle()))).toContain(`endorsement:stale-manifest@${stale.log_index}`)
+    expect(failures(await verifyBundle(so.bundle()))).toContain(`manifest:unexpected@${other.manifestIndex}`)
   })
 
   it('a replayed endorsement and one with members the contract does not have are named', async () => {

@@ -1,8 +1,9 @@
 // Verifies a statement's verification bundle ("accord-bundle-v1", SIGNON-CONTRACT section 6) in
 // the browser, trusting nothing the server says beyond the bundle itself: the checkpoint is
 // signed by the log key the bundle names (and, if the caller pins one, by that key), the
-// manifest names the same key, every entry is in the signed tree (leaf hash and RFC 9162
-// inclusion proof), the manifest and texts hash as the manifest says, and every endorsement
+// manifest names the same key, the bundle carries every log entry (0..size-1, in order) and the
+// root recomputed from their bodies is the signed one — so an entry left out is named — the
+// statement's own entries carry RFC 9162 inclusion proofs that verify, the manifest and texts hash as the manifest says, and every endorsement
 // and withdrawal is signed by a key the log approved before and had not revoked.
 //
 // Each check gives findings (passed or failed, with a problem code and the entry it is about)
@@ -117,15 +118,15 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
   const b = bundle as Obj
   const shapeOk = isObj(b) && b.format === 'accord-bundle-v1' && isObj(b.statement) && isObj(b.log) && typeof b.log.key === 'string' &&
     typeof b.log.checkpoint === 'string' && Number.isSafeInteger(b.log.size) && Number.isSafeInteger(b.manifest_index) &&
-    isObj(b.texts) && Array.isArray(b.entries) && Array.isArray(b.leaf_hashes)
+    isObj(b.texts) && Array.isArray(b.entries)
   add('format', shapeOk, 'malformed')
   if (!shapeOk) return done()
   result.statement = { slug: String(b.statement.slug ?? ''), title: String(b.statement.title ?? '') }
+  // The leaves, recomputed from the bodies in the bundle's order.
   const leaves: Uint8Array[] = []
-  for (const h of b.leaf_hashes) {
-    const bytes = typeof h === 'string' ? fromBase64(h) : null
-    if (!bytes || bytes.length !== 32) { add('format', false, 'malformed', undefined, 'leaf_hashes'); return done() }
-    leaves.push(bytes)
+  for (const raw of b.entries) {
+    if (!isObj(raw) || typeof raw.body !== 'string') { add('format', false, 'malformed', undefined, 'entries'); return done() }
+    leaves.push(await leafHash(utf8(raw.body)))
   }
 
   // --- Checkpoint and key -------------------------------------------------------------------
@@ -148,26 +149,28 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
     result.checkpoint = { note: b.log.checkpoint, size: cp.size, rootHex: toHex(cp.root) }
     const sizesOk = cp.size === b.log.size && leaves.length === cp.size
     add('log-root', sizesOk, 'size-mismatch', undefined, String(cp.size))
-    if (sizesOk) add('log-root', equalBytes(await rootOf(leaves), cp.root), 'root-mismatch')
+    add('log-root', equalBytes(await rootOf(leaves), cp.root), 'root-mismatch')
   }
 
-  // --- Entries: order, leaf hash, inclusion, canonical JSON ---------------------------------
+  // --- Entries: all there, in order; proofs; canonical JSON ---------------------------------
   const entries: Entry[] = []
+  const size: number = cp ? cp.size : b.log.size
+  const seen = new Set<number>()
   let last = -1
   let ordered = true
-  for (const raw of b.entries) {
-    if (!isObj(raw) || !Number.isSafeInteger(raw.index) || typeof raw.body !== 'string' || !Array.isArray(raw.proof)) {
+  for (const [pos, raw] of (b.entries as Obj[]).entries()) {
+    if (!Number.isSafeInteger(raw.index) || (raw.proof !== undefined && !Array.isArray(raw.proof))) {
       add('format', false, 'malformed', Number.isSafeInteger(raw?.index) ? raw.index : undefined, 'entries'); continue
     }
-    if (raw.index <= last) ordered = false
+    if (raw.index <= last) ordered = false // moved or listed twice
     last = Math.max(last, raw.index)
-    const proof: Array<Uint8Array | null> = raw.proof.map((p: unknown) => typeof p === 'string' ? fromBase64(p) : null)
-    const hashes = proof.filter((p): p is Uint8Array => p !== null && p.length === 32)
-    const entry: Entry = { index: raw.index, body: raw.body, value: null, proof: hashes.length === proof.length ? hashes : null }
-    const leaf = await leafHash(utf8(raw.body))
-    const inLog = raw.index >= 0 && raw.index < leaves.length
-    add('entry-leaf', inLog && equalBytes(leaf, leaves[raw.index]), inLog ? 'leaf-mismatch' : 'missing', raw.index)
-    add('entry-proof', !!cp && !!entry.proof && await verifyInclusion(raw.index, cp.size, leaf, entry.proof, cp.root), 'bad-proof', raw.index)
+    if (raw.index < 0 || raw.index >= size) add('entry-leaf', false, 'unexpected', raw.index)
+    seen.add(raw.index)
+    // Only the statement's own entries carry a proof: the root covers the others.
+    const proof: Array<Uint8Array | null> | null = Array.isArray(raw.proof) ? raw.proof.map((p: unknown) => typeof p === 'string' ? fromBase64(p) : null) : null
+    const hashes = proof ? proof.filter((p): p is Uint8Array => p !== null && p.length === 32) : []
+    const entry: Entry = { index: raw.index, body: raw.body, value: null, proof: proof && hashes.length === proof.length ? hashes : null }
+    if (proof) add('entry-proof', !!cp && !!entry.proof && await verifyInclusion(raw.index, cp.size, leaves[pos], entry.proof, cp.root), 'bad-proof', raw.index)
     try {
       const v = JSON.parse(raw.body)
       entry.value = isObj(v) ? v : null
@@ -176,6 +179,11 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
     entries.push(entry)
   }
   add('entry-order', ordered, 'out-of-order')
+  // Every index of the log, so that no leaf goes unexplained; at most 100 named (a bundle
+  // missing thousands of entries says so already).
+  let missing = 0
+  for (let i = 0; i < size && missing < 100; i++) if (!seen.has(i)) { add('entry-leaf', false, 'missing', i); missing++ }
+  if (missing === 0) add('entry-leaf', true)
   entries.sort((x, y) => x.index - y.index)
 
   // --- The manifest and the texts -----------------------------------------------------------
@@ -208,6 +216,16 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
   const seenHashes = new Set<string>()
   const seenNonces = new Set<string>()
   const activeByOrg = new Map<number, string>()
+  const ownManifests = new Set<string>() // this statement's manifests, as logged so far
+  let latestOwn = ''
+  // Whether an endorsement / withdrawal naming `named` is about the current manifest. Others
+  // (other statements', or an earlier manifest of this one while it was current) are only
+  // hashed; one naming an earlier manifest of this statement after a later one is stale.
+  const concerns = (named: unknown, index: number, check: CheckName, who: string): boolean => {
+    if (manifestSha !== null && named === manifestSha) return true
+    if (typeof named === 'string' && ownManifests.has(named) && named !== latestOwn) add(check, false, 'stale-manifest', index, who)
+    return false
+  }
   let duplicates = false
   // The key used by the entry at `index`: approved before, not revoked before, of that organization.
   const keyCheck = (v: Obj, index: number, orgId: unknown, who: string): boolean => {
@@ -232,6 +250,7 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
       const en = v.endorsement
       if (!isObj(en)) { add('endorsement', false, 'malformed', e.index); continue }
       const who = String(en.organization?.name ?? '')
+      if (!concerns(en.manifest_sha256, e.index, 'endorsement', who)) continue
       const wellFormed = endorsementWellFormed(en)
       add('endorsement', wellFormed, 'malformed', e.index, who)
       // Signed before the manifest it names was published: impossible unless forged.
@@ -267,6 +286,7 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
       if (!isObj(w)) { add('withdrawal', false, 'malformed', e.index); continue }
       const target = endorsed.get(w.endorsement_sha256)
       const who = target?.organization.name ?? ''
+      if (!concerns(w.manifest_sha256, e.index, 'withdrawal', who)) continue
       const wellFormed = withdrawalWellFormed(w)
       add('withdrawal', wellFormed, 'malformed', e.index, who)
       const nonceSeen = seenNonces.has(String(w.nonce))
@@ -284,7 +304,12 @@ export async function verifyBundle (bundle: unknown, options: VerifyOptions = {}
         if (activeByOrg.get(target.organization.id) === target.endorsementSha256) activeByOrg.delete(target.organization.id)
       }
     } else if (v.kind === 'final-version') {
-      if (e.index !== b.manifest_index) add('manifest', false, 'unexpected', e.index)
+      if (v.manifest?.statement?.id === b.statement.id && typeof v.manifest_sha256 === 'string') {
+        ownManifests.add(v.manifest_sha256)
+        latestOwn = v.manifest_sha256
+        // A later manifest of this statement: the bundle's is stale.
+        if (e.index > b.manifest_index) add('manifest', false, 'unexpected', e.index)
+      }
     } else {
       add('format', false, 'malformed', e.index, String(v.kind))
     }

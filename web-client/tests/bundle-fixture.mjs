@@ -6,19 +6,14 @@
 // from them (manifest, endorsements list, verification bundle). Used by the unit tests
 // (src/bundle-verify.test.ts) and by the public page's browser test (its stand-in API).
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { jcs } from '../../tests/node/lib/jcs.mjs'
 
 const sha = (...parts) => createHash('sha256').update(Buffer.concat(parts.map(p => Buffer.from(p)))).digest()
 const hex = b => Buffer.from(b).toString('hex')
 const b64 = b => Buffer.from(b).toString('base64')
 
-/** RFC 8785 for the values used here (strings, integers, booleans, null, arrays, objects). */
-export function jcs (v) {
-  if (v === null || typeof v === 'boolean' || typeof v === 'number') return String(v)
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (Array.isArray(v)) return '[' + v.map(jcs).join(',') + ']'
-  return '{' + Object.keys(v).sort().map(k => JSON.stringify(k) + ':' + jcs(v[k])).join(',') + '}'
-}
-
+// RFC 8785 for the values used here: the helper shared with the node suites.
+export { jcs } from '../../tests/node/lib/jcs.mjs'
 export const time = (ms = Date.now()) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 function newKey () {
@@ -67,7 +62,7 @@ export function createLog (origin = 'accord.test/log') {
 
 /**
  * A final statement on a log, with signatories. `options`: slug, title, text, html, origin.
- * Other statements' entries are appended too, so that the bundle's entries are a subset.
+ * Other statements' entries are appended too (in the bundle without inclusion proofs).
  */
 export function createSignOn (options = {}) {
   const slug = options.slug ?? 'paris-2026'
@@ -163,8 +158,8 @@ export function createSignOn (options = {}) {
         log: { origin: log.origin, key: log.verifierKey, checkpoint: log.checkpoint(n), size: n },
         manifest_index: manifestIndex,
         texts: { en: text },
-        entries: [...mine].sort((a, b) => a - b).map(i => ({ index: i, body: log.bodies[i], proof: log.proof(i, n).map(b64) })),
-        leaf_hashes: log.leafHashes(n).map(b64)
+        // Every entry of the log; an inclusion proof on the statement's own.
+        entries: log.bodies.slice(0, n).map((body, i) => mine.has(i) ? { index: i, body, proof: log.proof(i, n).map(b64) } : { index: i, body })
       }
     }
   }

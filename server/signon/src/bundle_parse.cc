@@ -147,19 +147,18 @@ Result<Bundle> ParseBundle(std::string_view json_text) {
     BundleEntry e;
     auto index = GetCount(v.get_object(), "index", where);
     auto body = GetString(v.get_object(), "body", where);
-    auto proof = GetHashes(v.get_object(), "proof", where);
     if (!index.ok()) return index.status();
     if (!body.ok()) return body.status();
-    if (!proof.ok()) return proof.status();
     e.index = *index;
     e.body = std::move(*body);
-    e.proof = std::move(*proof);
+    // Only the statement's own entries carry a proof; the others are covered by the root.
+    if (v.get_object().contains("proof")) {
+      auto proof = GetHashes(v.get_object(), "proof", where);
+      if (!proof.ok()) return proof.status();
+      e.proof = std::move(*proof);
+    }
     b.entries.push_back(std::move(e));
   }
-
-  auto leaves = GetHashes(top, "leaf_hashes", "bundle");
-  if (!leaves.ok()) return leaves.status();
-  b.leaf_hashes = std::move(*leaves);
   return b;
 }
 

@@ -46,11 +46,11 @@ TEST_F(BundleParseTest, ReadsEveryField) {
   EXPECT_EQ(bundle.manifest_index, 0u);
   ASSERT_EQ(bundle.texts.size(), 1u);
   EXPECT_EQ(bundle.texts.at("en").substr(0, 6), "We, th");
-  ASSERT_EQ(bundle.entries.size(), 3u);
-  EXPECT_EQ(bundle.entries[2].index, 3u);
-  EXPECT_EQ(bundle.entries[2].proof.size(), 2u);
-  ASSERT_EQ(bundle.leaf_hashes.size(), 4u);
-  EXPECT_EQ(bundle.leaf_hashes[3], HashLeaf(bundle.entries[2].body));
+  ASSERT_EQ(bundle.entries.size(), 4u);  // every entry of the log
+  EXPECT_EQ(bundle.entries[3].index, 3u);
+  ASSERT_TRUE(bundle.entries[3].proof);
+  EXPECT_EQ(bundle.entries[3].proof->size(), 2u);
+  EXPECT_FALSE(bundle.entries[2].proof);  // another statement's entry: no proof
 }
 
 TEST_F(BundleParseTest, RefusesWhatIsNotJson) {
@@ -92,8 +92,8 @@ TEST_F(BundleParseTest, NamesTheMissingOrMistypedField) {
   EXPECT_EQ(ErrorOf(bundle), "bundle: texts.en is not a string");
 
   bundle = b.Object();
-  bundle.erase("leaf_hashes");
-  EXPECT_EQ(ErrorOf(bundle), "bundle: bundle.leaf_hashes is missing");
+  bundle.erase("entries");
+  EXPECT_EQ(ErrorOf(bundle), "bundle: bundle.entries is missing");
 
   bundle = b.Object();
   bundle["statement"] = "paris";

@@ -71,9 +71,11 @@ class BundleBuilder {
   const NoteSigner& log_signer() const { return log_; }
   std::string verifier_key() const { return log_.Verifier().ToString(); }
   const std::string& manifest_sha256() const { return manifest_sha256_; }
+  // Endorsements and withdrawals logged from now on name `sha` (to forge stale ones).
+  void NameManifest(std::string sha) { manifest_sha256_ = std::move(sha); }
   uint64_t size() const { return leaves_.size(); }
 
-  // An entry of another statement: a leaf the bundle's entries do not include.
+  // An entry of another statement: in the bundle, without an inclusion proof.
   uint64_t AddForeignEntry() {
     json::object body{{"kind", "final-version"},
                       {"manifest", {{"statement", {{"id", 99}}}}},
@@ -178,15 +180,17 @@ class BundleBuilder {
 
   json::object Object() const {
     json::array entries;
+    // Every entry; a proof on those about the statement (the others are "foreign").
     for (uint64_t i = 0; i < bodies_.size(); ++i) {
-      if (!in_bundle_[i]) continue;
-      json::array proof;
-      std::vector<Hash> path = InclusionProof(leaves_, i).value();  // not a temporary in for
-      for (const Hash& h : path) proof.push_back(json::value(B64Hash(h)));
-      entries.push_back(json::object{{"index", i}, {"body", bodies_[i]}, {"proof", proof}});
+      json::object entry{{"index", i}, {"body", bodies_[i]}};
+      if (in_bundle_[i]) {
+        json::array proof;
+        std::vector<Hash> path = InclusionProof(leaves_, i).value();  // not a temporary in for
+        for (const Hash& h : path) proof.push_back(json::value(B64Hash(h)));
+        entry["proof"] = std::move(proof);
+      }
+      entries.push_back(std::move(entry));
     }
-    json::array leaves;
-    for (const Hash& h : leaves_) leaves.push_back(json::value(B64Hash(h)));
     return json::object{
         {"format", "accord-bundle-v1"},
         {"statement", {{"id", 12}, {"slug", "paris-2026"}, {"title", "Paris 2026"}}},
@@ -197,8 +201,7 @@ class BundleBuilder {
           {"size", leaves_.size()}}},
         {"manifest_index", manifest_index_},
         {"texts", {{"en", text_}}},
-        {"entries", entries},
-        {"leaf_hashes", leaves}};
+        {"entries", entries}};
   }
   std::string Json() const { return json::serialize(Object()); }
 

@@ -1,6 +1,6 @@
 // The checks of a verification bundle (BUNDLE.md lists them with their names). Every check runs
 // even after others failed, so one tampering shows all its consequences (a changed entry fails
-// its leaf hash AND its inclusion proof), and each failure names the entry and what differs.
+// the root AND its inclusion proof), and each failure names the entry and what differs.
 #include <sodium.h>
 
 #include <algorithm>
@@ -65,7 +65,8 @@ class Verifier {
     r_.log_origin = b_.log_origin;
     r_.log_size = b_.log_size;
     CheckKeyAndCheckpoint();
-    CheckLeaves();
+    CheckCompleteness();
+    CheckRoot();
     CheckEntries();
     CheckManifest();
     CheckSemantics();
@@ -142,54 +143,80 @@ class Verifier {
     }
   }
 
-  void CheckLeaves() {
-    uint64_t size = checkpoint_ ? checkpoint_->tree_size : b_.log_size;
-    if (b_.leaf_hashes.size() != size) {
+  // --- the entries: complete, in order, hashing to the checkpoint's root -----------------------
+
+  // The bundle must carry entries 0..size-1, each once, in index order: the root is recomputed
+  // from their bodies, so no leaf is left unexplained, and a gap is named by its index.
+  void CheckCompleteness() {
+    const uint64_t size = checkpoint_ ? checkpoint_->tree_size : b_.log_size;
+    if (b_.entries.size() != size) {
       Fail("log-size", std::nullopt,
-           "leaf_hashes lists " + std::to_string(b_.leaf_hashes.size()) +
-               " leaves but the checkpoint's tree has " + std::to_string(size) +
-               (b_.leaf_hashes.size() < size ? ": entries are missing" : ": entries were added"));
+           "the bundle has " + std::to_string(b_.entries.size()) +
+               " entries but the checkpoint's tree has " + std::to_string(size) +
+               (b_.entries.size() < size ? ": entries are missing" : ": entries were added"));
     }
-    if (!checkpoint_) return;
-    Hash root = RootFromLeafHashes(b_.leaf_hashes);
-    if (root != checkpoint_->root_hash) {
-      Fail("log-root", std::nullopt,
-           "the root of leaf_hashes is " + HashB64(root) + " but the checkpoint's root is " +
-               HashB64(checkpoint_->root_hash) + ": a leaf was changed, dropped, added or moved");
+    std::vector<bool> seen(size, false);
+    std::optional<uint64_t> previous;
+    for (size_t pos = 0; pos < b_.entries.size(); ++pos) {
+      const uint64_t index = b_.entries[pos].index;
+      if (index >= size) {
+        Fail("entry-index", index, "beyond the log's size " + std::to_string(size));
+      } else if (seen[index]) {
+        Fail("entry-order", index, "listed twice (again at position " + std::to_string(pos) + ")");
+      } else {
+        seen[index] = true;
+        if (previous && index < *previous) {
+          Fail("entry-order", index,
+               "listed at position " + std::to_string(pos) + " after entry " +
+                   std::to_string(*previous) + ": entries are out of log order");
+        }
+      }
+      previous = std::max(previous.value_or(0), index);
+    }
+    // Gaps as ranges, so a bundle missing thousands of entries says so in a few lines.
+    for (uint64_t i = 0; i < size; ++i) {
+      if (seen[i]) continue;
+      uint64_t last = i;
+      while (last + 1 < size && !seen[last + 1]) ++last;
+      if (last == i) {
+        Fail("entry-missing", i, "missing from the bundle");
+      } else {
+        Fail("entry-missing", i,
+             "entries " + std::to_string(i) + " to " + std::to_string(last) +
+                 " are missing from the bundle");
+      }
+      i = last;
     }
   }
 
-  // --- each entry as bytes: order, canonical form, leaf hash, inclusion proof ------------------
+  // The leaves in the bundle's order: if anything was dropped, added, moved or changed, their
+  // root is not the signed one.
+  void CheckRoot() {
+    leaves_.reserve(b_.entries.size());
+    for (const BundleEntry& e : b_.entries) leaves_.push_back(HashLeaf(e.body));
+    if (!checkpoint_) return;
+    Hash root = RootFromLeafHashes(leaves_);
+    if (root != checkpoint_->root_hash) {
+      Fail("log-root", std::nullopt,
+           "the root of the entries' leaves is " + HashB64(root) +
+               " but the checkpoint's root is " + HashB64(checkpoint_->root_hash) +
+               ": an entry was changed, dropped, added or moved");
+    }
+  }
+
+  // --- each entry: inclusion proof when it has one, canonical JSON object ---------------------
 
   void CheckEntries() {
-    std::optional<uint64_t> previous;
     for (size_t pos = 0; pos < b_.entries.size(); ++pos) {
       const BundleEntry& e = b_.entries[pos];
       ++r_.entries_checked;
-      if (previous && e.index <= *previous) {
-        Fail("entry-order", e.index,
-             "listed at position " + std::to_string(pos) + " after entry " +
-                 std::to_string(*previous) +
-                 (e.index == *previous ? ": listed twice" : ": entries are out of log order"));
-      }
-      previous = std::max(previous.value_or(0), e.index);
-      uint64_t size = checkpoint_ ? checkpoint_->tree_size : b_.log_size;
-      if (e.index >= size) {
-        Fail("entry-index", e.index, "beyond the log's size " + std::to_string(size));
-      }
-      Hash leaf = HashLeaf(e.body);
-      if (e.index < b_.leaf_hashes.size() && leaf != b_.leaf_hashes[e.index]) {
-        Fail("leaf-hash", e.index,
-             "its body hashes to leaf " + HashB64(leaf) + " but leaf_hashes[" +
-                 std::to_string(e.index) + "] is " + HashB64(b_.leaf_hashes[e.index]) +
-                 ": the entry was changed or moved");
-      }
-      if (checkpoint_ && e.index < checkpoint_->tree_size) {
-        Status included =
-            VerifyInclusion(leaf, e.index, checkpoint_->tree_size, e.proof, checkpoint_->root_hash);
+      if (checkpoint_ && e.proof && e.index < checkpoint_->tree_size) {
+        Status included = VerifyInclusion(leaves_[pos], e.index, checkpoint_->tree_size, *e.proof,
+                                          checkpoint_->root_hash);
         if (!included.ok()) {
           Fail("inclusion-proof", e.index,
-               "not proven to be in the checkpoint's tree (" + included.message() + ")");
+               "not proven to be in the checkpoint's tree (" + included.message() +
+                   "): the entry was changed or moved");
         }
       }
       auto canonical = CanonicalizeJson(e.body);
@@ -317,19 +344,27 @@ class Verifier {
       if (kind == "final-version") {
         const json::object* m = ObjField(p.body, "manifest");
         const json::object* s = m ? ObjField(*m, "statement") : nullptr;
-        if (p.index > b_.manifest_index && s && IntField(*s, "id") == b_.statement_id) {
-          Fail("manifest-not-current", p.index,
-               "a later manifest of this statement was published: the bundle's manifest (entry " +
-                   std::to_string(b_.manifest_index) + ") is stale");
+        if (s && IntField(*s, "id") == b_.statement_id) {
+          // This statement's manifests, to tell a stale endorsement from another statement's.
+          if (auto sha = StrField(p.body, "manifest_sha256")) {
+            own_manifests_.insert(*sha);
+            latest_own_manifest_ = *sha;
+          }
+          if (p.index > b_.manifest_index) {
+            Fail("manifest-not-current", p.index,
+                 "a later manifest of this statement was published: the bundle's manifest "
+                 "(entry " +
+                     std::to_string(b_.manifest_index) + ") is stale");
+          }
         }
       } else if (kind == "key-approval") {
-        KeyApproval(p);
+        KeyApproval(p);  // keys serve every statement: all approvals count
       } else if (kind == "key-revocation") {
         KeyRevocation(p);
       } else if (kind == "endorsement") {
-        Endorsement(p, before);
+        if (Concerns(p, "endorsement")) Endorsement(p, before);
       } else if (kind == "withdrawal") {
-        Withdrawal(p);
+        if (Concerns(p, "withdrawal")) Withdrawal(p);
       } else {
         Fail("entry-kind", p.index, "unknown entry kind \"" + kind + "\"");
       }
@@ -343,6 +378,24 @@ class Verifier {
         if (s.kind == "adheres-with-reservations") ++r_.with_reservations;
       }
     }
+  }
+
+  // Whether an endorsement / withdrawal entry is about the current manifest (and so checked in
+  // full). Entries of other statements, and those of an earlier manifest of this one logged
+  // while it was current, are only hashed into the root. An entry naming an earlier manifest of
+  // this statement logged after a later one was published is one the server had to refuse.
+  bool Concerns(const Parsed& p, std::string_view member) {
+    const json::object* object = ObjField(p.body, member);
+    if (!object) return true;  // malformed: checked in full so that it is reported
+    std::string named = StrField(*object, "manifest_sha256").value_or("");
+    if (!manifest_sha256_.empty() && named == manifest_sha256_) return true;
+    if (own_manifests_.count(named) && named != latest_own_manifest_) {
+      Fail("stale-manifest", p.index,
+           "the " + std::string(member) + " names manifest " + named +
+               ", an earlier manifest of this statement than the one published before it (" +
+               latest_own_manifest_ + ")");
+    }
+    return false;
   }
 
   void KeyApproval(const Parsed& p) {
@@ -551,14 +604,14 @@ class Verifier {
     }
     uint64_t m = previous->tree_size;
     r_.previous_size = m;
-    uint64_t n = b_.leaf_hashes.size();
+    uint64_t n = leaves_.size();
     if (m > n) {
       Fail("previous-checkpoint-size", std::nullopt,
            "the earlier checkpoint has " + std::to_string(m) + " entries but this log only " +
                std::to_string(n) + ": the log lost entries");
       return;
     }
-    std::span<const Hash> leaves(b_.leaf_hashes);
+    std::span<const Hash> leaves(leaves_);
     Hash old_root = RootFromLeafHashes(leaves.first(m));
     std::string why;
     if (old_root != previous->root_hash) {
@@ -591,8 +644,11 @@ class Verifier {
   VerifyReport& r_;
   std::optional<NoteVerifier> trusted_;
   std::optional<Checkpoint> checkpoint_;
+  std::vector<Hash> leaves_;  // HashLeaf of each entry's body, in the bundle's order
   std::vector<Parsed> parsed_;
   std::string manifest_sha256_;
+  std::set<std::string> own_manifests_;  // manifest_sha256 of this statement's final-versions
+  std::string latest_own_manifest_;      // while walking the log: the latest of them so far
   std::map<int64_t, Key> keys_;
   std::map<std::string, Endorsed> endorsements_;  // by endorsement_sha256 (canonical)
   std::set<std::string> nonces_;

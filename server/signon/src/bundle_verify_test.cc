@@ -97,7 +97,7 @@ TEST_F(BundleVerifyTest, AValidBundleVerifiesAndListsItsSignatories) {
   EXPECT_TRUE(r.ok()) << Describe(r);
   EXPECT_TRUE(r.checkpoint_verified);
   EXPECT_EQ(r.log_size, 9u);
-  EXPECT_EQ(r.entries_checked, 5u);
+  EXPECT_EQ(r.entries_checked, 9u);  // every entry of the log
   EXPECT_EQ(r.manifest_sha256, b.manifest_sha256());
   EXPECT_EQ(r.statement_slug, "paris-2026");
   EXPECT_EQ(r.endorsements_valid, 2u);
@@ -161,7 +161,7 @@ TEST_F(BundleVerifyTest, ASignatureChangedInTheBundleIsNamed) {
   SetBody(bundle, pos, body);
   VerifyReport r = Verify(bundle);
   Named(r, "endorsement-signature", cgt_endorsement);
-  Named(r, "leaf-hash", cgt_endorsement);
+  Named(r, "log-root");
   Named(r, "inclusion-proof", cgt_endorsement);
   EXPECT_EQ(r.endorsements_valid, 1u);
 }
@@ -174,9 +174,10 @@ TEST_F(BundleVerifyTest, AChangedEntryIsNamed) {
   SetBody(bundle, pos, body);
   VerifyReport r = Verify(bundle);
   EXPECT_EQ(Checks(r), (std::multiset<std::string>{"endorsement-hash", "endorsement-signature",
-                                                   "inclusion-proof", "leaf-hash"}))
+                                                   "inclusion-proof", "log-root"}))
       << Describe(r);
-  EXPECT_NE(Named(r, "leaf-hash").message.find("the entry was changed"), std::string::npos);
+  EXPECT_NE(Named(r, "inclusion-proof", ugt_endorsement).message.find("the entry was changed"),
+            std::string::npos);
 }
 
 TEST_F(BundleVerifyTest, AnEntryThatIsNotCanonicalJsonIsNamed) {
@@ -192,15 +193,43 @@ TEST_F(BundleVerifyTest, SwappedEntriesAreNamed) {
   auto& entries = bundle["entries"].as_array();
   std::swap(entries[1], entries[2]);
   VerifyReport r = Verify(bundle);
-  EXPECT_EQ(Checks(r), std::multiset<std::string>{"entry-order"}) << Describe(r);
+  EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-order", "log-root"})) << Describe(r);
+  EXPECT_EQ(Named(r, "entry-order").entry, 1u);
 
-  // Bodies swapped between two log positions: neither matches its leaf.
+  // Bodies swapped between two log positions: neither is proven at its index.
   bundle = b.Object();
   auto& e = bundle["entries"].as_array();
-  std::swap(e[3].as_object()["body"], e[4].as_object()["body"]);
+  std::swap(e[cgt_endorsement].as_object()["body"], e[ugt_endorsement].as_object()["body"]);
   r = Verify(bundle);
-  Named(r, "leaf-hash", cgt_endorsement);
-  Named(r, "leaf-hash", ugt_endorsement);
+  Named(r, "log-root");
+  Named(r, "inclusion-proof", cgt_endorsement);
+  Named(r, "inclusion-proof", ugt_endorsement);
+
+  // An entry listed twice in place of the next one.
+  bundle = b.Object();
+  auto& twice = bundle["entries"].as_array();
+  twice[3] = twice[2];
+  r = Verify(bundle);
+  EXPECT_EQ(Named(r, "entry-order").message, "entry 2: listed twice (again at position 3)");
+  EXPECT_EQ(Named(r, "entry-missing").message, "entry 3: missing from the bundle");
+}
+
+TEST_F(BundleVerifyTest, AnEndorsementDroppedFromTheBundleIsNamed) {
+  // The flaw of a bundle carrying only some entries: a dropped endorsement left no trace.
+  json::object bundle = b.Object();
+  auto& entries = bundle["entries"].as_array();
+  entries.erase(entries.begin() + Position(bundle, cgt_endorsement));
+  VerifyReport r = Verify(bundle);
+  EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-missing", "log-root", "log-size"}))
+      << Describe(r);
+  EXPECT_EQ(Named(r, "entry-missing").message,
+            "entry " + std::to_string(cgt_endorsement) + ": missing from the bundle");
+  EXPECT_EQ(Named(r, "entry-missing").entry, cgt_endorsement);
+  EXPECT_NE(Named(r, "log-size")
+                .message.find("the bundle has 8 entries but the checkpoint's "
+                              "tree has 9: entries are missing"),
+            std::string::npos);
+  EXPECT_EQ(r.endorsements_valid, 1u);
 }
 
 TEST_F(BundleVerifyTest, AnEntryDroppedFromTheBundleIsNamed) {
@@ -209,28 +238,55 @@ TEST_F(BundleVerifyTest, AnEntryDroppedFromTheBundleIsNamed) {
   auto& entries = bundle["entries"].as_array();
   entries.erase(entries.begin() + Position(bundle, cgt_approval));
   VerifyReport r = Verify(bundle);
-  EXPECT_EQ(Checks(r), std::multiset<std::string>{"key-not-approved"}) << Describe(r);
+  EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-missing", "key-not-approved", "log-root",
+                                                   "log-size"}))
+      << Describe(r);
   EXPECT_EQ(Named(r, "key-not-approved").entry, cgt_endorsement);
+  EXPECT_EQ(Named(r, "entry-missing").entry, cgt_approval);
   // The manifest.
   bundle = b.Object();
-  bundle["entries"].as_array().erase(bundle["entries"].as_array().begin());
-  Named(Verify(bundle), "manifest-missing", manifest);
+  bundle["entries"].as_array().erase(bundle["entries"].as_array().begin() + manifest);
+  r = Verify(bundle);
+  Named(r, "manifest-missing", manifest);
+  Named(r, "entry-missing", manifest);
+  // Many entries: one line for the range.
+  bundle = b.Object();
+  bundle["entries"].as_array().resize(3);
+  EXPECT_EQ(Named(Verify(bundle), "entry-missing").message,
+            "entry 3: entries 3 to 8 are missing from the bundle");
 }
 
-TEST_F(BundleVerifyTest, AnEntryDroppedFromTheLogIsNamed) {
+TEST_F(BundleVerifyTest, AnEntryDroppedWithTheSizeLoweredIsNamed) {
+  // log.size lowered alone: the signed checkpoint still says 9.
   json::object bundle = b.Object();
-  auto& leaves = bundle["leaf_hashes"].as_array();
-  leaves.erase(leaves.begin() + 2);
+  auto& entries = bundle["entries"].as_array();
+  entries.erase(entries.begin() + Position(bundle, cgt_endorsement));
+  bundle["log"].as_object()["size"] = b.size() - 1;
   VerifyReport r = Verify(bundle);
   Named(r, "log-size");
   Named(r, "log-root");
-  EXPECT_NE(Named(r, "log-size").message.find("entries are missing"), std::string::npos);
+  Named(r, "entry-missing", cgt_endorsement);
+  // The entries renumbered and a checkpoint of 8 forged: it does not verify with the log key.
+  for (size_t i = 0; i < entries.size(); ++i) entries[i].as_object()["index"] = i;
+  std::string note(bundle["log"].as_object()["checkpoint"].as_string());
+  size_t at = note.find('\n');  // after the origin line: the size
+  ASSERT_EQ(note.substr(at, 3), "\n9\n");
+  note.replace(at + 1, 1, "8");
+  bundle["log"].as_object()["checkpoint"] = note;
+  r = Verify(bundle, Pinned(b.verifier_key()));
+  Named(r, "checkpoint-signature");
+  EXPECT_FALSE(r.checkpoint_verified);
 }
 
-TEST_F(BundleVerifyTest, ALeafChangedInTheLogIsNamed) {
+TEST_F(BundleVerifyTest, AByteChangedInAnotherStatementsEntryFailsTheRoot) {
   json::object bundle = b.Object();
-  bundle["leaf_hashes"].as_array()[0] = testing::B64Hash(HashLeaf("something else"));
-  EXPECT_EQ(Checks(Verify(bundle)), std::multiset<std::string>{"log-root"});
+  json::object body = Body(bundle, 0);
+  std::string sha(body["manifest_sha256"].as_string());
+  sha[0] = sha[0] == 'a' ? 'b' : 'a';
+  body["manifest_sha256"] = sha;
+  SetBody(bundle, 0, body);
+  VerifyReport r = Verify(bundle);
+  EXPECT_EQ(Checks(r), std::multiset<std::string>{"log-root"}) << Describe(r);
 }
 
 TEST(BundleVerify, AnEndorsementByAKeyRevokedBeforeItIsNamed) {
@@ -306,13 +362,32 @@ TEST_F(BundleVerifyTest, ASecondActiveEndorsementOfOneOrganizationIsFlagged) {
 }
 
 TEST_F(BundleVerifyTest, AnEndorsementOfAnEarlierManifestIsStale) {
+  std::string earlier = b.manifest_sha256();
   b.PublishManifest();  // final -> consolidation -> final: a new manifest
   b.Endorse(cgt_key, kCgt);
+  // The endorsements of the earlier manifest, logged while it was current, are history: only
+  // the new one counts.
   VerifyReport r = Verify(b.Object());
-  // Both earlier endorsements name the earlier manifest.
-  EXPECT_EQ(Checks(r), (std::multiset<std::string>{"stale-manifest", "stale-manifest"}))
-      << Describe(r);
+  EXPECT_TRUE(r.ok()) << Describe(r);
   EXPECT_EQ(r.endorsements_valid, 1u);
+  ASSERT_EQ(r.signatories.size(), 1u);
+  // One naming the earlier manifest logged after the new one is what the server must refuse.
+  b.NameManifest(earlier);
+  uint64_t at = b.Endorse(ugt_key, kUgt);
+  r = Verify(b.Object());
+  EXPECT_EQ(Checks(r), std::multiset<std::string>{"stale-manifest"}) << Describe(r);
+  EXPECT_EQ(Named(r, "stale-manifest").entry, at);
+}
+
+TEST_F(BundleVerifyTest, EndorsementsOfAnotherStatementAreOnlyHashed) {
+  std::string ours = b.manifest_sha256();
+  b.NameManifest(testing::HexSha256("another statement's manifest"));
+  b.Endorse(cgt_key, kCgt);  // CGT signs another statement too: not a duplicate here
+  b.NameManifest(ours);
+  VerifyReport r = Verify(b.Object());
+  EXPECT_TRUE(r.ok()) << Describe(r);
+  EXPECT_EQ(r.signatories.size(), 2u);
+  EXPECT_EQ(r.entries_checked, b.size());
 }
 
 TEST_F(BundleVerifyTest, AReplayedEndorsementIsNamed) {
@@ -337,7 +412,7 @@ TEST_F(BundleVerifyTest, AManifestThatDoesNotMatchTheBundleIsNamed) {
   SetBody(bundle, pos, body);
   VerifyReport r = Verify(bundle);
   Named(r, "manifest-hash", manifest);
-  Named(r, "leaf-hash", manifest);
+  Named(r, "inclusion-proof", manifest);
 
   // manifest_index pointing elsewhere.
   bundle = b.Object();

@@ -11,13 +11,9 @@ import { Agent, expectStatus } from './openapi.mjs'
 
 export const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts.map(p => Buffer.from(p)))).digest()
 
-// RFC 8785 for what sign-on objects hold (strings, small integers, objects, null): members
-// sorted by UTF-16 code units (JavaScript's default sort), JSON.stringify's string escaping.
-export function jcs (value) {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return '[' + value.map(jcs).join(',') + ']'
-  return '{' + Object.keys(value).sort().map(k => JSON.stringify(k) + ':' + jcs(value[k])).join(',') + '}'
-}
+// RFC 8785: the one shared helper (jcs.mjs), re-exported for the suites that import it here.
+import { jcs } from './jcs.mjs'
+export { jcs }
 
 // "YYYY-MM-DDTHH:MM:SSZ", as the server formats times.
 export const utcNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { binary } from '../lib/accordd.mjs'
+import { jcs } from '../lib/jcs.mjs'
 
 // --- the formats, written from their specifications -----------------------------------------
 
@@ -35,13 +36,6 @@ function inclusion (m, leaves) {
     : [...inclusion(m - k, leaves.slice(k)), mth(leaves.slice(0, k))]
 }
 
-// RFC 8785 for the values used here (strings, integers, null, objects): JSON.stringify writes
-// them as JCS does; members sorted by UTF-16 code units (JS's default sort).
-function jcs (v) {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v)
-  if (Array.isArray(v)) return '[' + v.map(jcs).join(',') + ']'
-  return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + jcs(v[k])).join(',') + '}'
-}
 
 function rawPublicKey (publicKey) {
   return Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url')
@@ -149,9 +143,10 @@ class Log {
 
   bundle () {
     const entries = []
+    // Every entry of the log; an inclusion proof on the statement's own.
     this.bodies.forEach((body, index) => {
-      if (!this.inBundle[index]) return
-      entries.push({ index, body, proof: inclusion(index, this.leaves).map((h) => h.toString('base64')) })
+      if (!this.inBundle[index]) entries.push({ index, body })
+      else entries.push({ index, body, proof: inclusion(index, this.leaves).map((h) => h.toString('base64')) })
     })
     return {
       format: 'accord-bundle-v1',
@@ -159,8 +154,7 @@ class Log {
       log: { origin: ORIGIN, key: this.key.verifier, checkpoint: this.checkpoint(), size: this.leaves.length },
       manifest_index: this.manifestIndex,
       texts: { fr: TEXT },
-      entries,
-      leaf_hashes: this.leaves.map((h) => h.toString('base64'))
+      entries
     }
   }
 }
@@ -225,7 +219,7 @@ test('a valid bundle verifies, with and without a pinned key, and lists its sign
   expectOk(r)
   assert.match(r.stdout, /^statement: paris-2026 "Paris 2026"$/m)
   assert.match(r.stdout, new RegExp(`^manifest: ${log.manifestSha256} \\(entry 1\\)$`, 'm'))
-  assert.match(r.stdout, /^endorsements: 2 valid \(1 with reservations\), 0 withdrawn; 5 entries checked$/m)
+  assert.match(r.stdout, /^endorsements: 2 valid \(1 with reservations\), 0 withdrawn; 8 entries checked$/m)
   assert.match(r.stdout, new RegExp(`^signatory: CGT \\(FR\\), Ana Pérez, Secrétaire générale, adheres, signed 2026-12-03T20:05:00Z \\(entry ${a.index}\\)$`, 'm'))
   assert.match(r.stdout, new RegExp(`^signatory: UGT \\(ES\\), .*adheres-with-reservations.*\\(entry ${b.index}\\), reservations: Pas le paragraphe`, 'm'))
   assert.match(r.stdout, /checkpoint signed by the bundle's own key \(pin it with --key\)/)
@@ -259,8 +253,8 @@ test('a bad signature is named, whether logged so or changed in the bundle', () 
   rewriteBody(bundle, a.index, (body) => { body.signature = Buffer.alloc(64, 7).toString('base64') })
   r = verify(bundle)
   expectFailure(r, 'endorsement-signature')
-  expectFailure(r, 'leaf-hash', new RegExp(`entry ${a.index}: .*the entry was changed`))
-  expectFailure(r, 'inclusion-proof')
+  expectFailure(r, 'log-root')
+  expectFailure(r, 'inclusion-proof', new RegExp(`entry ${a.index}: .*the entry was changed`))
 })
 
 test('text from the bundle cannot forge output lines', () => {
@@ -280,25 +274,43 @@ test('a changed entry, swapped entries and dropped entries are named', () => {
   let bundle = log.bundle()
   rewriteBody(bundle, b.index, (body) => { body.endorsement.kind = 'adheres'; delete body.endorsement.reservations })
   let r = verify(bundle)
-  expectFailure(r, 'leaf-hash', new RegExp(`entry ${b.index}:`))
+  expectFailure(r, 'inclusion-proof', new RegExp(`entry ${b.index}:`))
+  expectFailure(r, 'log-root')
   expectFailure(r, 'endorsement-signature')
 
   bundle = log.bundle()
   ;[bundle.entries[1], bundle.entries[2]] = [bundle.entries[2], bundle.entries[1]]
   r = verify(bundle)
   expectFailure(r, 'entry-order', /out of log order/)
-  assert.deepEqual(failedChecks(r), ['entry-order'])
+  assert.deepEqual(failedChecks(r), ['entry-order', 'log-root'])
 
   bundle = log.bundle()
   bundle.entries = bundle.entries.filter((e) => e.index !== cgt.approval)
   r = verify(bundle)
   expectFailure(r, 'key-not-approved', /signed with key 7, which has no key-approval entry before it/)
 
+  expectFailure(r, 'entry-missing', new RegExp(`entry ${cgt.approval}: missing from the bundle`))
+
+  // An endorsement dropped: nothing else refers to it, yet its index is named.
   bundle = log.bundle()
-  bundle.leaf_hashes.splice(3, 1)
+  bundle.entries = bundle.entries.filter((e) => e.index !== b.index)
   r = verify(bundle)
-  expectFailure(r, 'log-size', /leaf_hashes lists 7 leaves but the checkpoint's tree has 8: entries are missing/)
+  expectFailure(r, 'entry-missing', new RegExp(`^FAIL entry-missing: entry ${b.index}: missing from the bundle$`, 'm'))
+  expectFailure(r, 'log-size', /the bundle has 7 entries but the checkpoint's tree has 8: entries are missing/)
   expectFailure(r, 'log-root')
+  assert.match(r.stdout, /^endorsements: 1 valid/m)
+
+  // Dropped with log.size lowered: the signed checkpoint still says 8.
+  bundle.log.size = 7
+  r = verify(bundle)
+  expectFailure(r, 'log-size', /log.size is 7 but the checkpoint's tree size is 8/)
+  expectFailure(r, 'entry-missing')
+
+  // A byte of another statement's entry: the root no longer matches.
+  bundle = log.bundle()
+  bundle.entries[0].body = bundle.entries[0].body.replace('"kind"', '"kinD"')
+  r = verify(bundle)
+  expectFailure(r, 'log-root', /an entry was changed, dropped, added or moved/)
 })
 
 test('a key revoked before the endorsement, and a key never approved, are named', () => {
@@ -321,7 +333,7 @@ test('a withdrawn endorsement is counted as withdrawn', () => {
   log.withdraw(cgt, a.sha)
   const r = verify(log.bundle())
   expectOk(r)
-  assert.match(r.stdout, /^endorsements: 1 valid \(1 with reservations\), 1 withdrawn; 6 entries checked$/m)
+  assert.match(r.stdout, /^endorsements: 1 valid \(1 with reservations\), 1 withdrawn; 9 entries checked$/m)
   assert.match(r.stdout, /^signatory: CGT .*\[withdrawn 2026-12-03T20:09:00Z\]$/m)
 })
 

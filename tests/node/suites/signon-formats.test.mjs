@@ -9,6 +9,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { binary } from '../lib/accordd.mjs'
+import { jcs } from '../lib/jcs.mjs'
 import { Rng, freshSeed } from '../lib/rng.mjs'
 
 const seed = process.env.SIGNON_SEED !== undefined ? Number(process.env.SIGNON_SEED) >>> 0 : freshSeed()
@@ -111,14 +112,6 @@ test('the C++ verifiers accept proofs made here and refuse altered ones', () => 
   }
 })
 
-// --- RFC 8785, written from the RFC: JSON.stringify already writes numbers and strings as
-// JCS wants them; only object member order (UTF-16 code units: JS's default sort) is added.
-
-function jcs (v) {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v)
-  if (Array.isArray(v)) return '[' + v.map(jcs).join(',') + ']'
-  return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + jcs(v[k])).join(',') + '}'
-}
 
 const TRICKY_NUMBERS = [0, -0, 1, -1, 0.1, 0.2 + 0.1, 1e21, 1e-7, 1e-6, 999999999999999900000, 1e20, 5e-324,
   1.7976931348623157e308, 2.2250738585072014e-308, 9007199254740993, 123456789012345678901234, 1.5e-7,

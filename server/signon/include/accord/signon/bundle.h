@@ -30,7 +30,8 @@ inline constexpr std::string_view kBundleFormat = "accord-bundle-v1";
 struct BundleEntry {
   uint64_t index = 0;
   std::string body;  // the entry's bytes as logged (JCS text)
-  std::vector<Hash> proof;
+  // The RFC 9162 inclusion proof, present on the entries about the statement only (BUNDLE.md).
+  std::optional<std::vector<Hash>> proof;
 };
 
 struct Bundle {
@@ -43,12 +44,12 @@ struct Bundle {
   uint64_t log_size = 0;
   uint64_t manifest_index = 0;
   std::map<std::string, std::string> texts;  // language tag -> canonical text
-  std::vector<BundleEntry> entries;
-  std::vector<Hash> leaf_hashes;
+  std::vector<BundleEntry> entries;          // every log entry, index order
 };
 
 // Reads the JSON of a bundle. kCorruption naming the first problem (not JSON, duplicate member
 // names, a missing or mistyped field, a hash that is not base64 of 32 bytes, another format).
+// Whether the entries are complete and in order is a check of VerifyBundle, not a parse error.
 // Entry bodies are kept as text: their content is checked by VerifyBundle.
 Result<Bundle> ParseBundle(std::string_view json_text);
 
