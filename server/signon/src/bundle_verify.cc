@@ -4,8 +4,11 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <bit>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -68,6 +71,7 @@ class Verifier {
     CheckCompleteness();
     CheckRoot();
     CheckEntries();
+    LocateChangedEntries();
     CheckManifest();
     CheckSemantics();
     CheckPrevious();
@@ -197,6 +201,7 @@ class Verifier {
     if (!checkpoint_) return;
     Hash root = RootFromLeafHashes(leaves_);
     if (root != checkpoint_->root_hash) {
+      root_mismatch_ = true;
       Fail("log-root", std::nullopt,
            "the root of the entries' leaves is " + HashB64(root) +
                " but the checkpoint's root is " + HashB64(checkpoint_->root_hash) +
@@ -213,7 +218,10 @@ class Verifier {
       if (checkpoint_ && e.proof && e.index < checkpoint_->tree_size) {
         Status included = VerifyInclusion(leaves_[pos], e.index, checkpoint_->tree_size, *e.proof,
                                           checkpoint_->root_hash);
-        if (!included.ok()) {
+        if (included.ok()) {
+          proven_.push_back(pos);
+        } else {
+          unproven_.insert(e.index);
           Fail("inclusion-proof", e.index,
                "not proven to be in the checkpoint's tree (" + included.message() +
                    "): the entry was changed or moved");
@@ -242,6 +250,68 @@ class Verifier {
     // reported above as entry-order).
     std::stable_sort(parsed_.begin(), parsed_.end(),
                      [](const Parsed& a, const Parsed& c) { return a.index < c.index; });
+  }
+
+  // --- which entry changed, when the root says only that something did ----------------------
+
+  // An inclusion proof that verifies against the signed root is authentic: each of its hashes is
+  // the root of a subtree of the real log. Recomputing those subtrees from the bundle's bodies
+  // and comparing narrows a changed entry of ANOTHER statement (which carries no proof of its
+  // own) down to the smallest subtree that differs — one entry when the proofs are dense around
+  // it, else a range. Only for a complete bundle in log order: otherwise positions are not
+  // indices and entry-missing / entry-order have already said what is wrong.
+  void LocateChangedEntries() {
+    if (!root_mismatch_ || !checkpoint_ || leaves_.size() != checkpoint_->tree_size) return;
+    for (size_t pos = 0; pos < b_.entries.size(); ++pos) {
+      if (b_.entries[pos].index != pos) return;
+    }
+    std::map<std::pair<uint64_t, uint64_t>, Hash> memo;
+    std::function<Hash(uint64_t, uint64_t)> subtree = [&](uint64_t begin, uint64_t end) {
+      if (end - begin == 1) return leaves_[begin];
+      auto [it, fresh] = memo.try_emplace({begin, end});
+      if (fresh) {
+        uint64_t k = std::bit_floor(end - begin - 1);
+        it->second = HashChildren(subtree(begin, begin + k), subtree(begin + k, end));
+      }
+      return it->second;
+    };
+    // Every differing subtree, with the entry whose proof attests it.
+    std::map<std::pair<uint64_t, uint64_t>, uint64_t> differing;
+    for (size_t pos : proven_) {
+      const BundleEntry& e = b_.entries[pos];
+      std::vector<std::pair<uint64_t, uint64_t>> ranges;
+      auto recomputed =
+          InclusionProof(e.index, checkpoint_->tree_size, [&](uint64_t begin, uint64_t end) {
+            ranges.emplace_back(begin, end);
+            return subtree(begin, end);
+          });
+      if (!recomputed.ok() || recomputed->size() != e.proof->size()) continue;
+      for (size_t k = 0; k < ranges.size(); ++k) {
+        if ((*recomputed)[k] != (*e.proof)[k]) differing.try_emplace(ranges[k], e.index);
+      }
+    }
+    // Report the innermost ones: a range holding a smaller differing range, or an entry whose
+    // own proof already failed, adds nothing.
+    for (const auto& [range, witness] : differing) {
+      auto [begin, end] = range;
+      bool inner_known = false;
+      for (const auto& [other, unused] : differing) {
+        if (other != range && other.first >= begin && other.second <= end) inner_known = true;
+      }
+      auto failed = unproven_.lower_bound(begin);
+      if (failed != unproven_.end() && *failed < end) inner_known = true;
+      if (inner_known) continue;
+      if (end - begin == 1) {
+        Fail("entry-changed", begin,
+             "its leaf hash is not the one the inclusion proof of entry " +
+                 std::to_string(witness) + " attests: the entry was changed");
+      } else {
+        Fail("entry-changed", begin,
+             "entries " + std::to_string(begin) + " to " + std::to_string(end - 1) +
+                 " do not hash to the subtree the inclusion proof of entry " +
+                 std::to_string(witness) + " attests: one of them was changed");
+      }
+    }
   }
 
   // --- the manifest and the texts --------------------------------------------------------------
@@ -646,6 +716,9 @@ class Verifier {
   std::optional<Checkpoint> checkpoint_;
   std::vector<Hash> leaves_;  // HashLeaf of each entry's body, in the bundle's order
   std::vector<Parsed> parsed_;
+  bool root_mismatch_ = false;
+  std::vector<size_t> proven_;   // positions of entries whose inclusion proof verified
+  std::set<uint64_t> unproven_;  // indices of entries whose inclusion proof failed
   std::string manifest_sha256_;
   std::set<std::string> own_manifests_;  // manifest_sha256 of this statement's final-versions
   std::string latest_own_manifest_;      // while walking the log: the latest of them so far

@@ -278,15 +278,54 @@ TEST_F(BundleVerifyTest, AnEntryDroppedWithTheSizeLoweredIsNamed) {
   EXPECT_FALSE(r.checkpoint_verified);
 }
 
-TEST_F(BundleVerifyTest, AByteChangedInAnotherStatementsEntryFailsTheRoot) {
+// Entries of other statements carry no proof, but the proofs of this statement's entries attest
+// the subtrees around them: each foreign entry here is one such subtree, so it is named exactly.
+TEST_F(BundleVerifyTest, AByteChangedInAnotherStatementsEntryIsNamed) {
+  for (uint64_t foreign : {0u, 3u, 6u, 8u}) {
+    SCOPED_TRACE("entry " + std::to_string(foreign));
+    json::object bundle = b.Object();
+    size_t pos = Position(bundle, foreign);
+    json::object body = Body(bundle, pos);
+    std::string sha(body["manifest_sha256"].as_string());
+    sha[0] = sha[0] == 'a' ? 'b' : 'a';
+    body["manifest_sha256"] = sha;
+    SetBody(bundle, pos, body);
+    VerifyReport r = Verify(bundle);
+    EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-changed", "log-root"})) << Describe(r);
+    EXPECT_NE(Named(r, "entry-changed", foreign).message.find("the entry was changed"),
+              std::string::npos)
+        << Describe(r);
+  }
+}
+
+// Far from any proof, the change is narrowed to the smallest attested subtree holding it.
+TEST(BundleVerify, AChangedEntryFarFromAnyProofIsNarrowedToARange) {
+  BundleBuilder b;
+  for (int i = 0; i < 8; ++i) b.AddForeignEntry();
+  b.PublishManifest();  // entry 8: its proof attests the subtree of entries 0..7
   json::object bundle = b.Object();
-  json::object body = Body(bundle, 0);
+  json::object body = Body(bundle, 5);
   std::string sha(body["manifest_sha256"].as_string());
   sha[0] = sha[0] == 'a' ? 'b' : 'a';
   body["manifest_sha256"] = sha;
-  SetBody(bundle, 0, body);
+  SetBody(bundle, 5, body);
   VerifyReport r = Verify(bundle);
-  EXPECT_EQ(Checks(r), std::multiset<std::string>{"log-root"}) << Describe(r);
+  EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-changed", "log-root"})) << Describe(r);
+  EXPECT_NE(Named(r, "entry-changed", 0).message.find("entries 0 to 7 do not hash"),
+            std::string::npos)
+      << Describe(r);
+}
+
+// A changed entry that carries its own proof is named by that proof, not twice.
+TEST_F(BundleVerifyTest, AnEntryWithAFailedProofIsNotNamedAgainAsChanged) {
+  json::object bundle = b.Object();
+  size_t pos = Position(bundle, cgt_approval);
+  json::object body = Body(bundle, pos);
+  body["approved_at"] = "2026-12-03T20:01:01Z";
+  SetBody(bundle, pos, body);
+  VerifyReport r = Verify(bundle);
+  EXPECT_EQ(Checks(r).count("entry-changed"), 0u) << Describe(r);
+  Named(r, "inclusion-proof", cgt_approval);
 }
 
 TEST(BundleVerify, AnEndorsementByAKeyRevokedBeforeItIsNamed) {

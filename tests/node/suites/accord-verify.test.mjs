@@ -306,11 +306,14 @@ test('a changed entry, swapped entries and dropped entries are named', () => {
   expectFailure(r, 'log-size', /log.size is 7 but the checkpoint's tree size is 8/)
   expectFailure(r, 'entry-missing')
 
-  // A byte of another statement's entry: the root no longer matches.
+  // A byte of another statement's entry: the root no longer matches, and the inclusion proofs
+  // of this statement's entries, which attest the subtrees around it, name the entry.
   bundle = log.bundle()
+  assert.equal(bundle.entries[0].proof, undefined, 'entry 0 belongs to another statement')
   bundle.entries[0].body = bundle.entries[0].body.replace('"kind"', '"kinD"')
   r = verify(bundle)
   expectFailure(r, 'log-root', /an entry was changed, dropped, added or moved/)
+  expectFailure(r, 'entry-changed', /^FAIL entry-changed: entry 0: .*the entry was changed$/)
 })
 
 test('a key revoked before the endorsement, and a key never approved, are named', () => {
