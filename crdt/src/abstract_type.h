@@ -77,6 +77,8 @@ class AbstractType {
   Item* MapGet(const std::string* key) const;
   void MapSet(const std::string* key, Item* item);
   const std::vector<std::pair<const std::string*, Item*>>& map_entries() const { return map_; }
+  // For the relocation of items (item_compaction.cc) only: keys and order must not change.
+  std::vector<std::pair<const std::string*, Item*>>& mutable_map_entries() { return map_; }
   void MapClear() {
     map_.clear();
     map_index_.clear();

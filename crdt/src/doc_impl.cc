@@ -5,6 +5,7 @@
 
 #include "delete_set.h"
 #include "encoding.h"
+#include "item_compaction.h"
 #include "text_internal.h"
 
 namespace accord::crdt {
@@ -28,6 +29,16 @@ std::string RandomUuid() {
     }
   }
   return s;
+}
+
+// A finished transaction whose buffers hold more entries than this is not kept for reuse (a
+// large transaction would otherwise pin megabytes of delete ranges and split points).
+constexpr size_t kMaxSpareEntries = 4096;
+
+bool HoldsLargeBuffers(const Transaction& txn) {
+  size_t entries = txn.merge_structs.capacity();
+  for (const auto& [client, ranges] : txn.delete_set.clients()) entries += ranges.capacity();
+  return entries > kMaxSpareEntries;
 }
 
 }  // namespace
@@ -83,6 +94,22 @@ std::unique_ptr<Transaction> DocImpl::NewTransaction(const void* origin, bool lo
 }
 
 void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
+  struct Depth {
+    int& n;
+    explicit Depth(int& d) : n(d) { ++n; }
+    ~Depth() { --n; }
+  };
+  {
+    Depth depth(finishing_);
+    FinishTransactionSteps(std::move(txn));
+  }
+  // Only once the outermost transaction is done does nothing else hold item pointers.
+  if (finishing_ == 0 && txn_ == nullptr && ShouldCompactItems(pool_)) {
+    CompactItems(pool_, store_, types_);
+  }
+}
+
+void DocImpl::FinishTransactionSteps(std::unique_ptr<Transaction> txn) {
   // A single range per client (one edit) is sorted already; stable_sort would still allocate.
   bool sorted = true;
   for (const auto& [client, ranges] : txn->delete_set.clients()) sorted &= ranges.size() <= 1;
@@ -145,8 +172,9 @@ void DocImpl::FinishTransaction(std::unique_ptr<Transaction> txn) {
       for (auto& [id, fn] : observers) fn(bytes, txn->origin());
     }
   }
-  // Keep the object (and its buffers) for the next transaction.
-  if (txn_ == nullptr) spare_txn_ = std::move(txn);
+  // Keep the object (and its buffers) for the next transaction, unless a large transaction left
+  // it holding large buffers.
+  if (txn_ == nullptr && !HoldsLargeBuffers(*txn)) spare_txn_ = std::move(txn);
   if (format_cleanup) FinishTransaction(std::move(format_cleanup));
 }
 

@@ -42,6 +42,8 @@ class DocImpl {
   // The root type `name` if it exists.
   AbstractType* FindRoot(std::string_view name) const;
   const std::vector<AbstractType*>& roots() const { return root_order_; }
+  // Every type of the document, roots and nested, live or deleted.
+  const std::vector<std::unique_ptr<AbstractType>>& types() const { return types_; }
 
   // Interned map key / root name: stable for the document's lifetime.
   const std::string* Intern(std::string_view key);
@@ -84,7 +86,10 @@ class DocImpl {
 
  private:
   std::unique_ptr<Transaction> NewTransaction(const void* origin, bool local);
+  // Ends a transaction (FinishTransactionSteps), then compacts the item pool if a large
+  // transaction left it mostly idle.
   void FinishTransaction(std::unique_ptr<Transaction> txn);
+  void FinishTransactionSteps(std::unique_ptr<Transaction> txn);
 
   uint64_t client_id_;
   bool gc_;
@@ -96,6 +101,7 @@ class DocImpl {
   std::vector<AbstractType*> root_order_;
   std::unordered_set<std::string> keys_;
   Transaction* txn_ = nullptr;
+  int finishing_ = 0;  // FinishTransaction calls running (observers may open transactions)
   std::unique_ptr<Transaction> spare_txn_;  // a finished transaction, reused by the next
 };
 

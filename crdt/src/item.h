@@ -41,6 +41,7 @@ struct Item {
   static constexpr uint8_t kHasOrigin = 1;
   static constexpr uint8_t kHasRightOrigin = 2;
   static constexpr uint8_t kIntegrated = 4;  // in the struct store
+  static constexpr uint8_t kRelocated = 8;   // moved by compaction; `right` is the new address
 
   Id id;
   uint64_t length = 0;

@@ -33,6 +33,11 @@ void StructList::CloseGap() const {
   gap_begin_ = v_.size();
 }
 
+void StructList::ShrinkToFit() {
+  CloseGap();
+  if (v_.capacity() > v_.size() + v_.size() / 4 + 16) v_.shrink_to_fit();
+}
+
 void StructList::Insert(size_t pos, Item* s) {
   const size_t n = size();
   if (pos == n) {

@@ -118,6 +118,10 @@ class StructList {
     return iterator(this, first.index());
   }
 
+  // Closes the gap and gives back idle capacity beyond a quarter of the size (after a large
+  // transaction's merges have erased most of the list).
+  void ShrinkToFit();
+
   // The index of the last lookup (FindIndexSS), a guess for the next one; may be stale.
   size_t hint() const { return hint_; }
   void set_hint(size_t i) const { hint_ = i; }

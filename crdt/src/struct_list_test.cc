@@ -65,5 +65,25 @@ TEST(StructListTest, VectorStyleSplicesAndBack) {
   EXPECT_EQ(list.back(), P(4));
 }
 
+TEST(StructListTest, ShrinkToFitKeepsTheStructs) {
+  StructList list;
+  std::vector<Item*> model;
+  for (uintptr_t i = 0; i < 1000; ++i) {
+    list.push_back(P(i));
+    model.push_back(P(i));
+  }
+  list.Insert(500, P(5000));  // opens a gap in the middle
+  model.insert(model.begin() + 500, P(5000));
+  list.Erase(10, 990);
+  model.erase(model.begin() + 10, model.begin() + 990);
+  list.ShrinkToFit();
+  ExpectSame(list, model);
+  const std::vector<Item*>& v = list;
+  EXPECT_LE(v.capacity(), model.size() + model.size() / 4 + 16);
+  list.Insert(5, P(6000));
+  model.insert(model.begin() + 5, P(6000));
+  ExpectSame(list, model);
+}
+
 }  // namespace
 }  // namespace accord::crdt

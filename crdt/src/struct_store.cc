@@ -15,6 +15,8 @@ constexpr bool kHeapItems = true;
 constexpr bool kHeapItems = false;
 #endif
 
+ItemPool::ItemPool() { dead_.kind = ItemKind::kGc; }
+
 ItemPool::~ItemPool() {
   // Live items are released by their owners first; only free ones are left.
   if (kHeapItems) {
@@ -36,10 +38,14 @@ Item* ItemPool::New() {
     *item = Item();
     return item;
   }
-  if (kHeapItems) return new Item();
+  if (kHeapItems) {
+    ++capacity_;
+    return new Item();
+  }
   if (block_used_ == kBlockItems) {
     blocks_.push_back(new Item[kBlockItems]);
     block_used_ = 0;
+    capacity_ += kBlockItems;
   }
   return &blocks_.back()[block_used_++];
 }
@@ -47,7 +53,7 @@ Item* ItemPool::New() {
 void ItemPool::Free(Item* item) {
   --live_;
   if (kHeapItems && free_count_ >= 64) {
-    delete item;
+    delete item;  // capacity_ keeps counting it: slack() is the churn since the last compaction
     return;
   }
   item->content.reset();

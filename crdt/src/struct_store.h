@@ -19,15 +19,20 @@
 
 namespace accord::crdt {
 
+class AbstractType;
+class StructStore;
+
 // Items are carved from blocks of kBlockItems (one allocation per block instead of one per item:
 // loading a document creates hundreds of thousands at once), and freed items go to a free list
 // for the next New (typing creates an item per keystroke and merging frees it again at the end
-// of the transaction). The blocks are released with the pool, so a document keeps the storage of
-// its peak item count. Under AddressSanitizer every item is a heap block of its own, so that
-// uses after free are caught. Single-threaded, like the document.
+// of the transaction). A large transaction (or load) leaves its peak item count in the blocks,
+// most of it free once merging is done, and the live items scattered among the free ones; the
+// document then compacts the pool (item_compaction.h), which moves the live items into one
+// block and releases the others. Under AddressSanitizer every item is a heap block of its own,
+// so that uses after free are caught. Single-threaded, like the document.
 class ItemPool {
  public:
-  ItemPool() = default;
+  ItemPool();
   ~ItemPool();
   ItemPool(const ItemPool&) = delete;
   ItemPool& operator=(const ItemPool&) = delete;
@@ -35,14 +40,24 @@ class ItemPool {
   Item* New();
   void Free(Item* item);
   size_t live() const { return live_; }
+  // Items the pool holds beyond the live ones (free, or not handed out yet). Under
+  // AddressSanitizer: the items freed since the last compaction, as if they were kept.
+  size_t slack() const { return capacity_ - live_; }
+  // A GC struct of length 0 that belongs to no list, which compaction gives the dead types
+  // whose item pointers name structs merged away long ago (item_compaction.cc).
+  Item* dead() { return &dead_; }
 
  private:
+  friend void CompactItems(ItemPool& pool, StructStore& store,
+                           const std::vector<std::unique_ptr<AbstractType>>& types);
   static constexpr size_t kBlockItems = 256;
   Item* free_ = nullptr;  // linked through Item::left; constructed, content released
   size_t free_count_ = 0;
   size_t live_ = 0;
-  std::vector<Item*> blocks_;        // each holds kBlockItems constructed items
+  size_t capacity_ = 0;
+  std::vector<Item*> blocks_;        // each holds constructed items (kBlockItems but the first)
   size_t block_used_ = kBlockItems;  // items handed out from blocks_.back()
+  Item dead_;
 };
 
 // Structs whose dependencies are missing, kept as a v2 update as Yjs does.
