@@ -125,8 +125,10 @@ TEST_F(RoomTest, Step1IsAnsweredOnTheStrandWithWhatTheClientLacks) {
   auto b = std::make_shared<TestPeer>(2);
   room->Join(b);
   room->Receive(b, Frame(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));
+  // b joined before a's update was relayed (the relay waits for the strand's flush), so it may
+  // also hear that relay after its step 2: a duplicate, which Yjs ignores.
   auto got = b->WaitMessages(2);
-  ASSERT_EQ(got.size(), 2u);
+  ASSERT_GE(got.size(), 2u);
   EXPECT_EQ(got[0].kind, Kind::kSyncStep1);
   ASSERT_EQ(got[1].kind, Kind::kSyncStep2);
   EXPECT_EQ(TextOf(got[1].payload), "abc");
