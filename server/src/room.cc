@@ -16,7 +16,8 @@ Room::Room(net::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> do
       idle_timer_(strand_),
       commits_(commits),
       registry_(registry),
-      core_(name_, std::move(doc), limits, metrics, *this, stored_bytes, std::move(full_state)) {}
+      core_(name_, std::move(doc), limits, metrics, *this, *this, stored_bytes,
+            std::move(full_state)) {}
 
 Room::~Room() = default;
 
@@ -84,6 +85,10 @@ void Room::Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_au
                                 self->ScheduleUnload();
                               });
                   });
+}
+
+void Room::ScheduleFlush() {
+  net::post(strand_, [self = shared_from_this()] { self->core_.Flush(); });
 }
 
 void Room::ScheduleUnload() {

@@ -2,8 +2,9 @@
 //
 // Room puts a RoomCore (the protocol logic) on an Asio strand: sessions call Join, Receive and
 // Leave from their own strands, and the work runs here one message at a time, in order.
-// Updates go to the CommitQueue; its completions come back onto the strand. When nobody is
-// connected and nothing waits to be stored, the room asks the registry to unload it after
+// Updates go to the CommitQueue; its completions come back onto the strand. Relays are flushed
+// by a handler posted to the strand (RoomCore batches what was applied before it runs). When
+// nobody is connected and nothing waits to be stored, the room asks the registry to unload it after
 // Limits::room_idle_unload (at once if storing failed, so that the next join reloads it from
 // what is really stored).
 //
@@ -26,7 +27,7 @@ namespace accord::server {
 class CommitQueue;
 class RoomRegistry;
 
-class Room : public std::enable_shared_from_this<Room>, private Persister {
+class Room : public std::enable_shared_from_this<Room>, private Persister, private FlushScheduler {
  public:
   Room(boost::asio::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> doc,
        size_t stored_bytes, const Limits& limits, Metrics& metrics, CommitQueue& commits,
@@ -60,6 +61,9 @@ class Room : public std::enable_shared_from_this<Room>, private Persister {
  private:
   void Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
                std::function<void(Status)> done) override;
+  // Posts RoomCore::Flush to the strand: it runs after the messages already queued there, so
+  // updates that arrived together are relayed together, with no timer in between.
+  void ScheduleFlush() override;
   void ScheduleUnload();
 
   const std::string name_;

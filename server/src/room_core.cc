@@ -3,6 +3,7 @@
 #include "accord/crdt/snapshot.h"
 #include "accord/crdt/updates.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "accord/proto/messages.h"
@@ -21,16 +22,20 @@ bool IsEmptyUpdate(std::span<const uint8_t> update) {
   return update.size() == 2 && update[0] == 0 && update[1] == 0;
 }
 
+// Past this many bytes of pending updates the batch goes out at once rather than at the flush.
+constexpr size_t kMaxPendingBytes = 64 * 1024;
+
 }  // namespace
 
 RoomCore::RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits,
-                   Metrics& metrics, Persister& persister, size_t stored_bytes,
-                   std::vector<uint8_t> full_state)
+                   Metrics& metrics, Persister& persister, FlushScheduler& flushes,
+                   size_t stored_bytes, std::vector<uint8_t> full_state)
     : name_(std::move(name)),
       doc_(std::move(doc)),
       limits_(limits),
       metrics_(metrics),
       persister_(persister),
+      flushes_(flushes),
       awareness_(limits.awareness_state_bytes),
       size_estimate_(stored_bytes) {
   // What was loaded from storage is durable by definition.
@@ -94,7 +99,7 @@ void RoomCore::Receive(const std::shared_ptr<Peer>& peer, std::span<const uint8_
       }
       // Everyone hears it, the sender included: y-websocket reconnects a socket that hears
       // nothing for 30 s, and a lone client's own renewals are all it hears.
-      if (!relay->empty()) Broadcast(Shared(proto::EncodeAwareness(*relay)), 0);
+      if (!relay->empty()) QueueAwareness(std::move(*relay));
       return;
     }
     case proto::Message::Kind::kQueryAwareness: {
@@ -184,8 +189,16 @@ void RoomCore::RelayAndPersist(uint64_t sender, std::vector<ClientAuthor> new_au
   std::vector<uint8_t> effective = std::move(produced_);
   produced_.clear();
   size_estimate_ += effective.size();
-  // Relay at once; "saved" follows the commit.
-  Broadcast(Shared(proto::EncodeSyncUpdate(effective)), sender);
+  // Relayed at the next flush, before it is durable; "saved" follows the commit. The flush is
+  // asked for before the commit, so on the strand it comes first.
+  pending_bytes_ += effective.size();
+  pending_updates_.emplace_back(sender, effective);
+  if (pending_bytes_ >= kMaxPendingBytes) {
+    SendPending();  // a large batch is not worth merging further (a whole document, say)
+  } else if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    flushes_.ScheduleFlush();
+  }
   // Only client ids without an author get one (a client id's first author stays).
   std::vector<ClientAuthor> recorded;
   for (const ClientAuthor& a : new_authors) {
@@ -268,6 +281,8 @@ void RoomCore::OnPersisted(uint64_t ticket, Status status) {
   }
   auto it = open_tickets_.find(ticket);
   if (it == open_tickets_.end()) return;
+  // "saved" must not reach a peer before the updates it covers.
+  SendPending();
   it->second.done = true;
   bool advanced = false;
   while (!open_tickets_.empty() && open_tickets_.begin()->second.done) {
@@ -284,6 +299,96 @@ void RoomCore::OnPersisted(uint64_t ticket, Status status) {
   }
 }
 
+void RoomCore::Flush() {
+  flush_scheduled_ = false;
+  SendPending();
+}
+
+void RoomCore::QueueAwareness(std::vector<uint8_t> relay) {
+  pending_awareness_.push_back(std::move(relay));
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    flushes_.ScheduleFlush();
+  }
+}
+
+void RoomCore::SendPending() {
+  if (pending_updates_.empty() && pending_awareness_.empty()) return;
+  auto updates = std::move(pending_updates_);
+  pending_updates_.clear();
+  pending_bytes_ = 0;
+  auto awareness = std::move(pending_awareness_);
+  pending_awareness_.clear();
+  if (!updates.empty()) RelayMerged(std::move(updates));
+  if (!awareness.empty()) RelayAwareness(std::move(awareness));
+}
+
+void RoomCore::RelayAwareness(std::vector<std::vector<uint8_t>> relays) {
+  if (relays.size() == 1) return Broadcast(Shared(proto::EncodeAwareness(relays[0])), 0);
+  // Each relay holds the current entries of the clients it changed, so the latest entry per
+  // client is the batch's net change (what y-protocols peers would end with anyway).
+  std::map<uint64_t, proto::AwarenessEntry> latest;
+  for (const auto& relay : relays) {
+    auto entries = proto::DecodeAwarenessUpdate(relay, limits_.awareness_state_bytes);
+    if (!entries.ok()) {  // cannot happen: the registry encoded them; send them as they are
+      for (const auto& r : relays) Broadcast(Shared(proto::EncodeAwareness(r)), 0);
+      return;
+    }
+    for (auto& e : *entries) latest[e.client_id] = std::move(e);
+  }
+  std::vector<proto::AwarenessEntry> merged;
+  merged.reserve(latest.size());
+  for (auto& [client, e] : latest) merged.push_back(std::move(e));
+  Broadcast(Shared(proto::EncodeAwareness(proto::EncodeAwarenessUpdate(merged))), 0);
+}
+
+void RoomCore::RelayMerged(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> updates) {
+  if (updates.size() == 1) {
+    return Broadcast(Shared(proto::EncodeSyncUpdate(updates[0].second)), updates[0].first);
+  }
+  // Merges the updates whose sender is not `except` (0: all of them) into one sync update.
+  auto merge = [&](uint64_t except) -> std::shared_ptr<const std::string> {
+    std::vector<std::vector<uint8_t>> parts;
+    parts.reserve(updates.size());
+    for (auto& [sender, update] : updates) {
+      if (except == 0 || sender != except) parts.push_back(update);
+    }
+    if (parts.empty()) return nullptr;
+    auto merged = crdt::MergeUpdates(parts);
+    if (!merged.ok()) return nullptr;
+    return Shared(proto::EncodeSyncUpdate(*merged));
+  };
+  // The senders among the peers: each gets the batch without its own updates (no echo).
+  std::vector<uint64_t> senders;
+  for (const auto& [sender, update] : updates) {
+    if (sender != 0 && std::find(senders.begin(), senders.end(), sender) == senders.end()) {
+      senders.push_back(sender);
+    }
+  }
+  std::shared_ptr<const std::string> all = merge(0);
+  if (!all) {
+    // Cannot happen with updates the document produced; relay them one by one all the same.
+    Log("warn", "cannot merge updates for relay", {{"doc", name_}});
+    for (auto& [sender, update] : updates)
+      Broadcast(Shared(proto::EncodeSyncUpdate(update)), sender);
+    return;
+  }
+  // The usual case: one sender (or only the server's updates), which hears nothing back.
+  const bool one_source = std::all_of(updates.begin(), updates.end(), [&](const auto& u) {
+    return u.first == updates.front().first;
+  });
+  if (one_source) return Broadcast(all, updates.front().first);
+  for (uint64_t sender : senders) {
+    auto it = peers_.find(sender);
+    if (it == peers_.end()) continue;  // left (or was rejected) meanwhile
+    auto others = merge(sender);
+    it->second->Send(others ? std::move(others) : all);  // an echo is harmless, if it comes to that
+  }
+  for (auto& [id, p] : peers_) {
+    if (std::find(senders.begin(), senders.end(), id) == senders.end()) p->Send(all);
+  }
+}
+
 void RoomCore::Broadcast(const std::shared_ptr<const std::string>& message, uint64_t except_peer) {
   for (auto& [id, p] : peers_) {
     if (id != except_peer) p->Send(message);
@@ -295,11 +400,12 @@ void RoomCore::Leave(uint64_t peer_id) {
   if (it == peers_.end()) return;
   peers_.erase(it);
   std::vector<uint8_t> removed = awareness_.RemoveConnection(peer_id);
-  if (!removed.empty()) Broadcast(Shared(proto::EncodeAwareness(removed)), 0);
+  if (!removed.empty()) QueueAwareness(std::move(removed));
 }
 
 void RoomCore::CloseWhere(const std::function<bool(const PeerInfo&)>& match, CloseCode code,
                           const std::string& reason) {
+  SendPending();  // what the closing peers were owed goes out before the close
   std::vector<std::shared_ptr<Peer>> closing;
   for (auto& [id, p] : peers_) {
     if (match(p->info())) closing.push_back(p);
@@ -310,6 +416,7 @@ void RoomCore::CloseWhere(const std::function<bool(const PeerInfo&)>& match, Clo
 }
 
 void RoomCore::CloseAll(CloseCode code, const std::string& reason) {
+  SendPending();
   auto peers = std::move(peers_);
   peers_.clear();
   for (auto& [id, p] : peers) p->Close(code, reason);

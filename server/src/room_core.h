@@ -7,6 +7,15 @@
 // Bad input closes the offending peer with the code proto/PROTOCOL.md names and changes
 // nothing.
 //
+// Relaying is batched without a timer: an applied update asks the FlushScheduler for one Flush,
+// and every update applied before that Flush runs goes out merged into one sync update, one
+// shared buffer for all peers (a client that sent some of them gets the others only). On an idle
+// server the Flush runs right after the update; under load, updates that queued up meanwhile
+// share one message per peer instead of one each, which is what fan-out costs (a send per
+// message per peer). Awareness relays are batched the same way (one message with the latest
+// entry per changed client, after the batch's updates). Storage and "saved" stay per update;
+// "saved" and closes flush what is pending first, so they never overtake it.
+//
 // Not thread-safe: Room calls it only on the document's strand. Tests drive it directly.
 #ifndef ACCORD_SERVER_ROOM_CORE_H_
 #define ACCORD_SERVER_ROOM_CORE_H_
@@ -19,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "accord/crdt/doc.h"
@@ -41,6 +51,15 @@ class Persister {
                        std::function<void(Status)> done) = 0;
 };
 
+// Where a RoomCore asks to have its pending relays sent: ScheduleFlush must arrange one call of
+// RoomCore::Flush on the thread that drives the RoomCore, after the work already waiting there
+// (Room posts it to its strand). Called at most once until that Flush runs.
+class FlushScheduler {
+ public:
+  virtual ~FlushScheduler() = default;
+  virtual void ScheduleFlush() = 0;
+};
+
 class RoomCore {
  public:
   // `stored_bytes`: the size of what storage already holds for this document (snapshot plus
@@ -48,7 +67,8 @@ class RoomCore {
   // `full_state`, if not empty: a v1 update holding the whole of `doc` (e.g. the snapshot it
   // was loaded from), sent as is to clients that have nothing until the document changes.
   RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits, Metrics& metrics,
-           Persister& persister, size_t stored_bytes, std::vector<uint8_t> full_state = {});
+           Persister& persister, FlushScheduler& flushes, size_t stored_bytes,
+           std::vector<uint8_t> full_state = {});
   ~RoomCore();
   RoomCore(const RoomCore&) = delete;
   RoomCore& operator=(const RoomCore&) = delete;
@@ -84,14 +104,19 @@ class RoomCore {
                          std::function<void(Status)> done);
   // The recorded authors of client ids (from storage, before any peer joins).
   void SeedAuthors(const std::vector<ClientAuthor>& authors);
+  // Sends the updates applied since the last flush, merged into one message, then the
+  // awareness changes merged into one. The FlushScheduler's callback.
+  void Flush();
+  // Updates applied but not relayed yet.
+  size_t pending_relays() const { return pending_updates_.size(); }
 
  private:
   void OnPersisted(uint64_t ticket, Status status);
   void HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& message);
   void ApplyClientUpdate(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update);
-  // Relays produced_ (the update just applied) to every peer but `sender` (0: none), records
-  // the authors of client ids that have none, and hands it to the Persister; `done` (may be
-  // empty) follows the outcome.
+  // Queues produced_ (the update just applied) for the next flush, to every peer but `sender`
+  // (0: none), records the authors of client ids that have none, and hands it to the Persister;
+  // `done` (may be empty) follows the outcome.
   void RelayAndPersist(uint64_t sender, std::vector<ClientAuthor> new_authors,
                        std::function<void(Status)> done);
   // The client ids whose new structs `update` brings, or an error naming one that belongs to
@@ -100,6 +125,15 @@ class RoomCore {
   Status CheckAuthorship(std::span<const uint8_t> update, int64_t user,
                          std::vector<ClientAuthor>* new_authors) const;
   void Broadcast(const std::shared_ptr<const std::string>& message, uint64_t except_peer);
+  // Queues an awareness relay (an encoded awareness update) for the next flush, which sends
+  // the batch's latest entry per client to everyone, after the batch's updates (a cursor must
+  // not arrive before the text it points into).
+  void QueueAwareness(std::vector<uint8_t> relay);
+  void RelayAwareness(std::vector<std::vector<uint8_t>> relays);
+  // Sends the pending updates, then the pending awareness (the flush the scheduler runs, or an
+  // earlier one when something must follow them at once).
+  void SendPending();
+  void RelayMerged(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> updates);
   void Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
               std::atomic<uint64_t>& counter);
   bool WouldExceedSizeLimit(size_t update_bytes);
@@ -109,6 +143,7 @@ class RoomCore {
   const Limits& limits_;
   Metrics& metrics_;
   Persister& persister_;
+  FlushScheduler& flushes_;
   proto::AwarenessRegistry awareness_;
   std::map<uint64_t, std::shared_ptr<Peer>> peers_;
 
@@ -118,6 +153,12 @@ class RoomCore {
   // Sync step 2 for a client whose state vector is empty (the whole document), kept until the
   // document changes: new clients of an unchanged document cost no encoding.
   std::shared_ptr<const std::string> full_state_step2_;
+  // Relays waiting for the flush: (sender peer id or 0, effective update) in the order applied,
+  // and awareness relays.
+  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> pending_updates_;
+  std::vector<std::vector<uint8_t>> pending_awareness_;
+  size_t pending_bytes_ = 0;
+  bool flush_scheduled_ = false;
   // The update produced by the transaction being applied (set by the observer).
   std::vector<uint8_t> produced_;
   uint64_t observer_id_ = 0;

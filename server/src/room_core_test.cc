@@ -57,6 +57,12 @@ class RecordingPersister : public Persister {
   std::vector<std::function<void(Status)>> pending;
 };
 
+class RecordingScheduler : public FlushScheduler {
+ public:
+  void ScheduleFlush() override { ++requests; }
+  int requests = 0;
+};
+
 std::span<const uint8_t> Bytes(const std::vector<uint8_t>& v) { return v; }
 
 // A v1 update that inserts `text` into root text "t" of a fresh client.
@@ -71,10 +77,12 @@ std::vector<uint8_t> MakeUpdate(uint64_t client, const std::string& text) {
 
 class RoomCoreTest : public ::testing::Test {
  protected:
-  RoomCoreTest() : room_("doc", std::make_unique<crdt::Doc>(), limits_, metrics_, persister_, 0) {}
+  RoomCoreTest()
+      : room_("doc", std::make_unique<crdt::Doc>(), limits_, metrics_, persister_, flushes_, 0) {}
   Limits limits_;
   Metrics metrics_;
   RecordingPersister persister_;
+  RecordingScheduler flushes_;
   RoomCore room_;
 };
 
@@ -107,28 +115,172 @@ TEST_F(RoomCoreTest, Step1IsAnsweredWithTheMissingState) {
   EXPECT_EQ(replica.GetText("t")->ToString(), "hello");
 }
 
-TEST_F(RoomCoreTest, UpdatesAreRelayedToOthersAtOnceAndSavedAfterPersistInOrder) {
+TEST_F(RoomCoreTest, UpdatesAreRelayedToOthersAtTheNextFlushAndSavedAfterPersistInOrder) {
   auto a = std::make_shared<RecordingPeer>(1, false, true);
   auto b = std::make_shared<RecordingPeer>(2, false, true);
   room_.Join(a);
   room_.Join(b);
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(8, "y"))));
-  ASSERT_EQ(persister_.updates.size(), 2u);
-  // b heard both updates before anything was durable; a heard nothing back.
+  ASSERT_EQ(persister_.updates.size(), 2u);  // stored one by one, at once
+  EXPECT_EQ(flushes_.requests, 1);
+  EXPECT_EQ(b->sent.size(), 2u);  // step1, saved(initial): nothing relayed before the flush
+  room_.Flush();
+  // b heard both updates, in one message, before anything was durable; a heard nothing back.
   auto bm = b->Decoded();
-  ASSERT_EQ(bm.size(), 4u);  // step1, saved(initial), update, update
+  ASSERT_EQ(bm.size(), 3u);
   EXPECT_EQ(bm[2].kind, proto::Message::Kind::kSyncUpdate);
+  crdt::Doc replica;
+  ASSERT_TRUE(replica.ApplyUpdate(bm[2].payload).ok());
+  EXPECT_EQ(replica.EncodeStateVector(), room_.doc().EncodeStateVector());
   EXPECT_EQ(a->sent.size(), 2u);
   // The second commit finishing first must not claim the first is saved.
   persister_.Complete(1);
-  EXPECT_EQ(b->sent.size(), 4u);
+  EXPECT_EQ(b->sent.size(), 3u);
   persister_.Complete(0);
   bm = b->Decoded();
-  ASSERT_EQ(bm.size(), 5u);
-  ASSERT_EQ(bm[4].kind, proto::Message::Kind::kSaved);
-  EXPECT_EQ(bm[4].payload, room_.doc().EncodeStateVector());
+  ASSERT_EQ(bm.size(), 4u);
+  ASSERT_EQ(bm[3].kind, proto::Message::Kind::kSaved);
+  EXPECT_EQ(bm[3].payload, room_.doc().EncodeStateVector());
   EXPECT_EQ(room_.persists_in_flight(), 0u);
+}
+
+// The state vector of what `message` (a sync update) carries, applied to an empty document.
+crdt::StateVector Carried(const proto::Message& message) {
+  EXPECT_EQ(message.kind, proto::Message::Kind::kSyncUpdate);
+  crdt::Doc d;
+  EXPECT_TRUE(d.ApplyUpdate(message.payload).ok());
+  return d.GetStateVector();
+}
+
+TEST_F(RoomCoreTest, UpdatesBeforeAFlushGoOutAsOneSharedMessageAndSendersHearOnlyTheOthers) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
+  auto reader = std::make_shared<RecordingPeer>(3, /*read_only=*/true);
+  auto watcher = std::make_shared<RecordingPeer>(4, false, /*wants_saved=*/true);
+  for (const auto& p : {a, b, reader, watcher}) room_.Join(p);
+  const size_t reader_before = reader->sent.size();
+  const size_t watcher_before = watcher->sent.size();
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(10, "x"))));
+  room_.Receive(b, Bytes(proto::EncodeSyncUpdate(MakeUpdate(20, "y"))));
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(11, "z"))));
+  EXPECT_EQ(flushes_.requests, 1) << "one flush for the whole batch";
+  EXPECT_EQ(room_.pending_relays(), 3u);
+  EXPECT_EQ(persister_.updates.size(), 3u) << "storage stays per update";
+  EXPECT_EQ(reader->sent.size(), reader_before);
+  room_.Flush();
+  EXPECT_EQ(room_.pending_relays(), 0u);
+
+  // The read-only peer and the watcher get one message with all three, the same buffer.
+  ASSERT_EQ(reader->sent.size(), reader_before + 1);
+  ASSERT_EQ(watcher->sent.size(), watcher_before + 1);
+  EXPECT_EQ(reader->sent.back().get(), watcher->sent.back().get());
+  crdt::Doc replica;
+  ASSERT_TRUE(replica.ApplyUpdate(reader->Decoded().back().payload).ok());
+  EXPECT_EQ(replica.EncodeStateVector(), room_.doc().EncodeStateVector());
+  EXPECT_EQ(replica.GetText("t")->ToString(), room_.doc().GetText("t")->ToString());
+
+  // Each writer gets the batch without its own updates.
+  crdt::StateVector to_a = Carried(a->Decoded().back());
+  EXPECT_EQ(to_a.size(), 1u);
+  EXPECT_TRUE(to_a.contains(20));
+  crdt::StateVector to_b = Carried(b->Decoded().back());
+  EXPECT_EQ(to_b.size(), 2u);
+  EXPECT_TRUE(to_b.contains(10));
+  EXPECT_TRUE(to_b.contains(11));
+
+  // "saved" still follows each commit over the contiguous prefix.
+  persister_.Complete(2);
+  EXPECT_EQ(watcher->sent.size(), watcher_before + 1);
+  persister_.Complete(0);
+  ASSERT_EQ(watcher->sent.size(), watcher_before + 2);
+  auto saved = watcher->Decoded().back();
+  ASSERT_EQ(saved.kind, proto::Message::Kind::kSaved);
+  crdt::Doc first;
+  ASSERT_TRUE(first.ApplyUpdate(MakeUpdate(10, "x")).ok());
+  EXPECT_EQ(saved.payload, first.EncodeStateVector());
+  persister_.Complete(1);
+  ASSERT_EQ(watcher->sent.size(), watcher_before + 3);
+  EXPECT_EQ(watcher->Decoded().back().payload, room_.doc().EncodeStateVector());
+
+  // A new batch asks for a new flush; a flush with nothing pending sends nothing.
+  room_.Flush();
+  EXPECT_EQ(reader->sent.size(), reader_before + 1);
+  room_.Receive(b, Bytes(proto::EncodeSyncUpdate(MakeUpdate(21, "w"))));
+  EXPECT_EQ(flushes_.requests, 2);
+}
+
+TEST_F(RoomCoreTest, SavedAndAwarenessNeverOvertakePendingUpdates) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto watcher = std::make_shared<RecordingPeer>(2, false, /*wants_saved=*/true);
+  room_.Join(a);
+  room_.Join(watcher);
+  const size_t before = watcher->sent.size();
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
+  // Awareness arriving while the update waits queues behind it.
+  std::vector<uint8_t> awareness = {1, 5, 1, 2, '{', '}'};
+  room_.Receive(a, Bytes(proto::EncodeAwareness(awareness)));
+  EXPECT_EQ(watcher->sent.size(), before);
+  // The commit finishing before the flush sends the update first, then "saved".
+  persister_.Complete(0);
+  auto got = watcher->Decoded();
+  ASSERT_EQ(got.size(), before + 3);
+  EXPECT_EQ(got[before].kind, proto::Message::Kind::kSyncUpdate);
+  EXPECT_EQ(got[before + 1].kind, proto::Message::Kind::kAwareness);
+  EXPECT_EQ(got[before + 2].kind, proto::Message::Kind::kSaved);
+  // The sender heard its awareness, not its update.
+  ASSERT_EQ(a->Decoded().back().kind, proto::Message::Kind::kAwareness);
+  // The scheduled flush finds nothing left.
+  room_.Flush();
+  EXPECT_EQ(watcher->sent.size(), before + 3);
+}
+
+TEST_F(RoomCoreTest, AwarenessChangesBeforeAFlushGoOutAsOneMessageWithTheLatestStates) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(a);
+  room_.Join(b);
+  const size_t before = b->sent.size();
+  room_.Receive(a, Bytes(proto::EncodeAwareness(std::vector<uint8_t>{1, 5, 1, 2, '{', '}'})));
+  room_.Receive(b, Bytes(proto::EncodeAwareness(std::vector<uint8_t>{1, 6, 1, 1, '1'})));
+  room_.Receive(a, Bytes(proto::EncodeAwareness(std::vector<uint8_t>{1, 5, 2, 1, '2'})));
+  EXPECT_EQ(flushes_.requests, 1);
+  EXPECT_EQ(b->sent.size(), before);
+  room_.Flush();
+  ASSERT_EQ(b->sent.size(), before + 1);
+  EXPECT_EQ(a->sent.back().get(), b->sent.back().get()) << "everyone, the senders included";
+  auto entries = proto::DecodeAwarenessUpdate(b->Decoded().back().payload);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0], (proto::AwarenessEntry{5, 2, "2"}));
+  EXPECT_EQ((*entries)[1], (proto::AwarenessEntry{6, 1, "1"}));
+}
+
+TEST_F(RoomCoreTest, AClientBatchedWithAServerUpdateHearsTheServers) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(a);
+  room_.Join(b);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
+  room_.ApplyServerUpdate(MakeUpdate(41, "merged"), {}, [](Status) {});
+  room_.Flush();
+  crdt::StateVector to_a = Carried(a->Decoded().back());
+  EXPECT_EQ(to_a.size(), 1u);
+  EXPECT_TRUE(to_a.contains(41));
+  EXPECT_EQ(Carried(b->Decoded().back()).size(), 2u);
+}
+
+TEST_F(RoomCoreTest, ClosingSendsPendingUpdatesFirst) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
+  b->mutable_info().user_id = 8;
+  room_.Join(a);
+  room_.Join(b);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
+  room_.CloseWhere([](const PeerInfo& p) { return p.user_id == 8; }, CloseCode::kRightsChanged,
+                   "rights changed");
+  EXPECT_EQ(b->Decoded().back().kind, proto::Message::Kind::kSyncUpdate);
+  ASSERT_EQ(b->closed.size(), 1u);
 }
 
 TEST_F(RoomCoreTest, ClientIdsBelongToTheUserWhoFirstWroteUnderThem) {
@@ -176,6 +328,7 @@ TEST_F(RoomCoreTest, ServerUpdatesReachEveryPeerAndAreDoneOnlyWhenStored) {
   std::vector<Status> done;
   room_.ApplyServerUpdate(MakeUpdate(41, "merged"), {{41, 99, 0}, {0, 0, 0}},
                           [&](Status s) { done.push_back(s); });
+  room_.Flush();
   // Relayed to everyone (nobody sent it), not done before it is stored.
   EXPECT_EQ(a->Decoded().back().kind, proto::Message::Kind::kSyncUpdate);
   EXPECT_EQ(b->Decoded().back().kind, proto::Message::Kind::kSyncUpdate);
@@ -327,6 +480,7 @@ TEST_F(RoomCoreTest, AwarenessIsRelayedToEveryoneAndRemovedOnLeave) {
   update.push_back(static_cast<uint8_t>(json.size()));
   update.insert(update.end(), json.begin(), json.end());
   room_.Receive(a, Bytes(proto::EncodeAwareness(update)));
+  room_.Flush();
   EXPECT_EQ(a->Decoded().back().kind, proto::Message::Kind::kAwareness);
   EXPECT_EQ(b->Decoded().back().kind, proto::Message::Kind::kAwareness);
   // A late joiner hears the current states.
@@ -335,6 +489,7 @@ TEST_F(RoomCoreTest, AwarenessIsRelayedToEveryoneAndRemovedOnLeave) {
   EXPECT_EQ(c->Decoded().back().kind, proto::Message::Kind::kAwareness);
   size_t before = b->sent.size();
   room_.Leave(1);
+  room_.Flush();
   ASSERT_EQ(b->sent.size(), before + 1);
   auto removal = proto::DecodeAwarenessUpdate(b->Decoded().back().payload);
   ASSERT_TRUE(removal.ok());
@@ -360,10 +515,12 @@ TEST(RoomCoreFullStateTest, ANewClientGetsTheGivenFullStateUntilTheDocumentChang
   Limits limits;
   Metrics metrics;
   RecordingPersister persister;
+  RecordingScheduler flushes;
   std::vector<uint8_t> snapshot = MakeUpdate(7, "stored");
   auto doc = std::make_unique<crdt::Doc>();
   ASSERT_TRUE(doc->ApplyUpdate(snapshot).ok());
-  RoomCore room("doc", std::move(doc), limits, metrics, persister, snapshot.size(), snapshot);
+  RoomCore room("doc", std::move(doc), limits, metrics, persister, flushes, snapshot.size(),
+                snapshot);
   auto a = std::make_shared<RecordingPeer>(1);
   room.Join(a);
   room.Receive(a, Bytes(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));

@@ -93,17 +93,20 @@ TEST_F(RoomTest, MessagesFromManyThreadsAreAppliedOneAtATime) {
     });
   }
   for (auto& t : threads) t.join();
-  auto got = watcher->WaitMessages(1 + kThreads * kPerThread);
-  ASSERT_EQ(got.size(), 1u + kThreads * kPerThread);
+  // Updates that queued up on the strand together are relayed merged: at most one message per
+  // update, and together they hold every update.
   crdt::Doc replica;
-  for (size_t i = 1; i < got.size(); ++i) {
-    ASSERT_EQ(got[i].kind, Kind::kSyncUpdate);
-    ASSERT_TRUE(replica.ApplyUpdate(got[i].payload).ok());
+  size_t next = 1;
+  while (replica.GetText("t")->Length() < static_cast<uint64_t>(kThreads * kPerThread)) {
+    auto m = watcher->WaitMessage(next++);
+    ASSERT_TRUE(m.has_value()) << "relayed so far: " << replica.GetText("t")->Length();
+    ASSERT_EQ(m->kind, Kind::kSyncUpdate);
+    ASSERT_TRUE(replica.ApplyUpdate(m->payload).ok());
   }
-  EXPECT_EQ(replica.GetText("t")->Length(), static_cast<uint64_t>(kThreads * kPerThread));
-  // The room relays an update before it hands it to the commit queue (relay first, durability
-  // right after), so the watcher can hear the last one a moment before it is queued: flush
-  // until everything is there, within a generous bound.
+  EXPECT_LE(watcher->Messages().size(), 1u + kThreads * kPerThread);
+  // The room queues each update for the relay and hands it to the commit queue right after, so
+  // the watcher can hear the last one a moment before it is queued: flush until everything is
+  // there, within a generous bound.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   do {
     commits_->Flush();
@@ -122,8 +125,10 @@ TEST_F(RoomTest, Step1IsAnsweredOnTheStrandWithWhatTheClientLacks) {
   auto b = std::make_shared<TestPeer>(2);
   room->Join(b);
   room->Receive(b, Frame(proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector())));
+  // b joined before a's update was relayed (the relay waits for the strand's flush), so it may
+  // also hear that relay after its step 2: a duplicate, which Yjs ignores.
   auto got = b->WaitMessages(2);
-  ASSERT_EQ(got.size(), 2u);
+  ASSERT_GE(got.size(), 2u);
   EXPECT_EQ(got[0].kind, Kind::kSyncStep1);
   ASSERT_EQ(got[1].kind, Kind::kSyncStep2);
   EXPECT_EQ(TextOf(got[1].payload), "abc");
