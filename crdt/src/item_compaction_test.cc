@@ -39,14 +39,18 @@ class Editor {
     const uint32_t op = rng() % 10;
     const uint64_t len = text.Length();
     if (op < 5) {
-      ASSERT_TRUE(text.Insert(len == 0 ? 0 : rng() % (len + 1), std::string(1 + rng() % 3, 'a' + rng() % 26)).ok());
+      ASSERT_TRUE(text.Insert(len == 0 ? 0 : rng() % (len + 1),
+                              std::string(1 + rng() % 3, 'a' + rng() % 26))
+                      .ok());
     } else if (op < 7 && len > 0) {
       const uint64_t at = rng() % len;
       ASSERT_TRUE(text.Delete(at, std::min<uint64_t>(len - at, 1 + rng() % 4)).ok());
     } else if (op == 7) {
-      ASSERT_TRUE(map.Set("k" + std::to_string(rng() % 5), NewValue::Of(Any(double(rng() % 100)))).ok());
+      ASSERT_TRUE(
+          map.Set("k" + std::to_string(rng() % 5), NewValue::Of(Any(double(rng() % 100)))).ok());
     } else if (op == 8) {
-      Result<SharedType> nested = map.SetType("nested" + std::to_string(rng() % 3), SharedKind::kArray);
+      Result<SharedType> nested =
+          map.SetType("nested" + std::to_string(rng() % 3), SharedKind::kArray);
       ASSERT_TRUE(nested.ok());
       Array inner(nested->internal());
       ASSERT_TRUE(inner.Push({NewValue::Of(Any(1.0)), NewValue::Of(Any(2.0))}).ok());
