@@ -58,6 +58,14 @@ json::object Body(const json::object& bundle, size_t pos) {
 void SetBody(json::object& bundle, size_t pos, const json::object& body) {
   bundle["entries"].as_array()[pos].as_object()["body"] = testing::Jcs(body);
 }
+// Changes one character of a string member of the body at `pos`, as a forger would.
+void ChangeOneCharacter(json::object& bundle, size_t pos, const char* member, size_t at) {
+  json::object body = Body(bundle, pos);
+  std::string value(body[member].as_string());
+  value[at] = value[at] == 'a' || value[at] == 'A' ? 'B' : 'A';
+  body[member] = value;
+  SetBody(bundle, pos, body);
+}
 size_t Position(const json::object& bundle, uint64_t index) {
   const auto& entries = bundle.at("entries").as_array();
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -153,12 +161,7 @@ TEST(BundleVerify, AnEndorsementLoggedWithABadSignatureIsNamed) {
 
 TEST_F(BundleVerifyTest, ASignatureChangedInTheBundleIsNamed) {
   json::object bundle = b.Object();
-  size_t pos = Position(bundle, cgt_endorsement);
-  json::object body = Body(bundle, pos);
-  std::string sig(body["signature"].as_string());
-  sig[5] = sig[5] == 'A' ? 'B' : 'A';
-  body["signature"] = sig;
-  SetBody(bundle, pos, body);
+  ChangeOneCharacter(bundle, Position(bundle, cgt_endorsement), "signature", 5);
   VerifyReport r = Verify(bundle);
   Named(r, "endorsement-signature", cgt_endorsement);
   Named(r, "log-root");
@@ -284,12 +287,7 @@ TEST_F(BundleVerifyTest, AByteChangedInAnotherStatementsEntryIsNamed) {
   for (uint64_t foreign : {0u, 3u, 6u, 8u}) {
     SCOPED_TRACE("entry " + std::to_string(foreign));
     json::object bundle = b.Object();
-    size_t pos = Position(bundle, foreign);
-    json::object body = Body(bundle, pos);
-    std::string sha(body["manifest_sha256"].as_string());
-    sha[0] = sha[0] == 'a' ? 'b' : 'a';
-    body["manifest_sha256"] = sha;
-    SetBody(bundle, pos, body);
+    ChangeOneCharacter(bundle, Position(bundle, foreign), "manifest_sha256", 0);
     VerifyReport r = Verify(bundle);
     EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-changed", "log-root"})) << Describe(r);
     EXPECT_NE(Named(r, "entry-changed", foreign).message.find("the entry was changed"),
@@ -304,11 +302,7 @@ TEST(BundleVerify, AChangedEntryFarFromAnyProofIsNarrowedToARange) {
   for (int i = 0; i < 8; ++i) b.AddForeignEntry();
   b.PublishManifest();  // entry 8: its proof attests the subtree of entries 0..7
   json::object bundle = b.Object();
-  json::object body = Body(bundle, 5);
-  std::string sha(body["manifest_sha256"].as_string());
-  sha[0] = sha[0] == 'a' ? 'b' : 'a';
-  body["manifest_sha256"] = sha;
-  SetBody(bundle, 5, body);
+  ChangeOneCharacter(bundle, 5, "manifest_sha256", 0);
   VerifyReport r = Verify(bundle);
   EXPECT_EQ(Checks(r), (std::multiset<std::string>{"entry-changed", "log-root"})) << Describe(r);
   EXPECT_NE(Named(r, "entry-changed", 0).message.find("entries 0 to 7 do not hash"),
