@@ -192,12 +192,12 @@ void RoomCore::RelayAndPersist(uint64_t sender, std::vector<ClientAuthor> new_au
   // Relayed at the next flush, before it is durable; "saved" follows the commit. The flush is
   // asked for before the commit, so on the strand it comes first.
   pending_bytes_ += effective.size();
-  pending_updates_.emplace_back(sender, effective);
+  pending_senders_.push_back(sender);
+  pending_updates_.push_back(effective);
   if (pending_bytes_ >= kMaxPendingBytes) {
     SendPending();  // a large batch is not worth merging further (a whole document, say)
-  } else if (!flush_scheduled_) {
-    flush_scheduled_ = true;
-    flushes_.ScheduleFlush();
+  } else {
+    RequestFlush();
   }
   // Only client ids without an author get one (a client id's first author stays).
   std::vector<ClientAuthor> recorded;
@@ -306,20 +306,22 @@ void RoomCore::Flush() {
 
 void RoomCore::QueueAwareness(std::vector<uint8_t> relay) {
   pending_awareness_.push_back(std::move(relay));
-  if (!flush_scheduled_) {
-    flush_scheduled_ = true;
-    flushes_.ScheduleFlush();
-  }
+  RequestFlush();
+}
+
+void RoomCore::RequestFlush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  flushes_.ScheduleFlush();
 }
 
 void RoomCore::SendPending() {
   if (pending_updates_.empty() && pending_awareness_.empty()) return;
-  auto updates = std::move(pending_updates_);
-  pending_updates_.clear();
+  auto senders = std::exchange(pending_senders_, {});
+  auto updates = std::exchange(pending_updates_, {});
   pending_bytes_ = 0;
-  auto awareness = std::move(pending_awareness_);
-  pending_awareness_.clear();
-  if (!updates.empty()) RelayMerged(std::move(updates));
+  auto awareness = std::exchange(pending_awareness_, {});
+  if (!updates.empty()) RelayMerged(senders, updates);
   if (!awareness.empty()) RelayAwareness(std::move(awareness));
 }
 
@@ -342,50 +344,45 @@ void RoomCore::RelayAwareness(std::vector<std::vector<uint8_t>> relays) {
   Broadcast(Shared(proto::EncodeAwareness(proto::EncodeAwarenessUpdate(merged))), 0);
 }
 
-void RoomCore::RelayMerged(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> updates) {
-  if (updates.size() == 1) {
-    return Broadcast(Shared(proto::EncodeSyncUpdate(updates[0].second)), updates[0].first);
-  }
-  // Merges the updates whose sender is not `except` (0: all of them) into one sync update.
-  auto merge = [&](uint64_t except) -> std::shared_ptr<const std::string> {
-    std::vector<std::vector<uint8_t>> parts;
-    parts.reserve(updates.size());
-    for (auto& [sender, update] : updates) {
-      if (except == 0 || sender != except) parts.push_back(update);
-    }
-    if (parts.empty()) return nullptr;
-    auto merged = crdt::MergeUpdates(parts);
-    if (!merged.ok()) return nullptr;
-    return Shared(proto::EncodeSyncUpdate(*merged));
+void RoomCore::RelayMerged(const std::vector<uint64_t>& senders,
+                           const std::vector<std::vector<uint8_t>>& updates) {
+  auto one = [](std::span<const uint8_t> update) {
+    return Shared(proto::EncodeSyncUpdate(update));
   };
-  // The senders among the peers: each gets the batch without its own updates (no echo).
-  std::vector<uint64_t> senders;
-  for (const auto& [sender, update] : updates) {
-    if (sender != 0 && std::find(senders.begin(), senders.end(), sender) == senders.end()) {
-      senders.push_back(sender);
-    }
-  }
-  std::shared_ptr<const std::string> all = merge(0);
-  if (!all) {
+  // The usual case: one source (a peer, or 0 for the server), which hears nothing back.
+  const bool one_source =
+      std::all_of(senders.begin(), senders.end(), [&](uint64_t s) { return s == senders.front(); });
+  auto all = crdt::MergeUpdates(updates);
+  if (!all.ok()) {
     // Cannot happen with updates the document produced; relay them one by one all the same.
     Log("warn", "cannot merge updates for relay", {{"doc", name_}});
-    for (auto& [sender, update] : updates)
-      Broadcast(Shared(proto::EncodeSyncUpdate(update)), sender);
+    for (size_t i = 0; i < updates.size(); ++i) Broadcast(one(updates[i]), senders[i]);
     return;
   }
-  // The usual case: one sender (or only the server's updates), which hears nothing back.
-  const bool one_source = std::all_of(updates.begin(), updates.end(), [&](const auto& u) {
-    return u.first == updates.front().first;
-  });
-  if (one_source) return Broadcast(all, updates.front().first);
-  for (uint64_t sender : senders) {
-    auto it = peers_.find(sender);
+  std::shared_ptr<const std::string> to_all = one(*all);
+  if (one_source) return Broadcast(to_all, senders.front());
+  // Several sources: each sending peer gets the batch without its own updates (no echo).
+  std::vector<uint64_t> sending_peers;
+  for (uint64_t s : senders) {
+    if (s != 0 && std::find(sending_peers.begin(), sending_peers.end(), s) == sending_peers.end()) {
+      sending_peers.push_back(s);
+    }
+  }
+  for (uint64_t peer : sending_peers) {
+    auto it = peers_.find(peer);
     if (it == peers_.end()) continue;  // left (or was rejected) meanwhile
-    auto others = merge(sender);
-    it->second->Send(others ? std::move(others) : all);  // an echo is harmless, if it comes to that
+    std::vector<std::vector<uint8_t>> others;
+    for (size_t i = 0; i < updates.size(); ++i) {
+      if (senders[i] != peer) others.push_back(updates[i]);
+    }
+    auto merged = crdt::MergeUpdates(others);
+    it->second->Send(merged.ok() ? one(*merged)
+                                 : to_all);  // an echo is harmless, if it comes to that
   }
   for (auto& [id, p] : peers_) {
-    if (std::find(senders.begin(), senders.end(), id) == senders.end()) p->Send(all);
+    if (std::find(sending_peers.begin(), sending_peers.end(), id) == sending_peers.end()) {
+      p->Send(to_all);
+    }
   }
 }
 

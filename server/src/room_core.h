@@ -133,7 +133,12 @@ class RoomCore {
   // Sends the pending updates, then the pending awareness (the flush the scheduler runs, or an
   // earlier one when something must follow them at once).
   void SendPending();
-  void RelayMerged(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> updates);
+  // Sends `updates` (applied in this order, each from the peer at the same index of `senders`,
+  // 0 for the server) merged into one sync update.
+  void RelayMerged(const std::vector<uint64_t>& senders,
+                   const std::vector<std::vector<uint8_t>>& updates);
+  // Asks the FlushScheduler for a Flush unless one is already on its way.
+  void RequestFlush();
   void Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
               std::atomic<uint64_t>& counter);
   bool WouldExceedSizeLimit(size_t update_bytes);
@@ -153,9 +158,10 @@ class RoomCore {
   // Sync step 2 for a client whose state vector is empty (the whole document), kept until the
   // document changes: new clients of an unchanged document cost no encoding.
   std::shared_ptr<const std::string> full_state_step2_;
-  // Relays waiting for the flush: (sender peer id or 0, effective update) in the order applied,
-  // and awareness relays.
-  std::vector<std::pair<uint64_t, std::vector<uint8_t>>> pending_updates_;
+  // Relays waiting for the flush: the effective updates in the order applied, the peer each
+  // came from (0: the server) at the same index, and awareness relays.
+  std::vector<uint64_t> pending_senders_;
+  std::vector<std::vector<uint8_t>> pending_updates_;
   std::vector<std::vector<uint8_t>> pending_awareness_;
   size_t pending_bytes_ = 0;
   bool flush_scheduled_ = false;
