@@ -266,12 +266,17 @@ std::vector<uint8_t> EncodeStateVectorFromUpdateOrThrow(std::span<const uint8_t>
   return out.TakeBytes();
 }
 
-UpdateMeta ParseUpdateMetaOrThrow(std::span<const uint8_t> update, UpdateFormat format) {
+// `whole`: also read the delete set, so that every byte of the update is checked.
+UpdateMeta ParseUpdateMetaOrThrow(std::span<const uint8_t> update, UpdateFormat format,
+                                  bool whole = false) {
   std::unique_ptr<UpdateDecoder> decoder = NewDecoder(update, format);
   LazyStructReader reader(*decoder, /*filter_skips=*/false, MaxStructsFor(update.size()));
   UpdateMeta meta;
   const LazyStruct* curr = reader.curr();
-  if (curr == nullptr) return meta;
+  if (curr == nullptr) {
+    if (whole) ReadDeleteSet(*decoder);
+    return meta;
+  }
   uint64_t curr_client = curr->id.client;
   uint64_t curr_clock = curr->id.clock;
   meta.from[curr_client] = curr_clock;
@@ -284,6 +289,7 @@ UpdateMeta ParseUpdateMetaOrThrow(std::span<const uint8_t> update, UpdateFormat 
     curr_clock = curr->end();
   }
   meta.to[curr_client] = curr_clock;
+  if (whole) ReadDeleteSet(*decoder);
   return meta;
 }
 
@@ -336,6 +342,15 @@ Result<UpdateMeta> ParseUpdateMeta(std::span<const uint8_t> update) {
 Result<UpdateMeta> ParseUpdateMetaV2(std::span<const uint8_t> update) {
   return Guard("parseUpdateMetaV2",
                [&] { return ParseUpdateMetaOrThrow(update, UpdateFormat::kV2); });
+}
+
+Result<UpdateMeta> ValidateUpdate(std::span<const uint8_t> update) {
+  return Guard("validateUpdate",
+               [&] { return ParseUpdateMetaOrThrow(update, UpdateFormat::kV1, /*whole=*/true); });
+}
+Result<UpdateMeta> ValidateUpdateV2(std::span<const uint8_t> update) {
+  return Guard("validateUpdateV2",
+               [&] { return ParseUpdateMetaOrThrow(update, UpdateFormat::kV2, /*whole=*/true); });
 }
 
 Result<std::vector<uint8_t>> ConvertUpdateFormatV1ToV2(std::span<const uint8_t> update) {

@@ -124,14 +124,53 @@ TEST(UpdatesTest, MalformedInputIsCorruptionNeverACrash) {
       check(EncodeStateVectorFromUpdateV2(inputs[0]));
       check(DiffUpdateV2(inputs[0], std::vector<uint8_t>{1, 7, 3}));
       check(ParseUpdateMetaV2(inputs[0]));
+      check(ValidateUpdateV2(inputs[0]));
     } else {
       check(MergeUpdates(inputs));
       check(ConvertUpdateFormatV1ToV2(inputs[0]));
       check(EncodeStateVectorFromUpdate(inputs[0]));
       check(DiffUpdate(inputs[0], std::vector<uint8_t>{1, 7, 3}));
       check(ParseUpdateMeta(inputs[0]));
+      check(ValidateUpdate(inputs[0]));
     }
   }
+}
+
+TEST(UpdatesTest, ValidateUpdateAcceptsWhatYjsWroteAndRefusesEveryTruncation) {
+  const Any golden = LoadGolden("updates_merge.json");
+  for (const Any& c : golden.as_array()) {
+    for (const auto& [key, validate] :
+         {std::pair{"inputs_v1", &ValidateUpdate}, std::pair{"inputs_v2", &ValidateUpdateV2}}) {
+      const bool v2 = std::string_view(key) == "inputs_v2";
+      for (const auto& u : HexList(*c.Find(key))) {
+        auto meta = validate(u);
+        ASSERT_TRUE(meta.ok()) << key << " " << ToHex(u) << ": " << meta.status().ToString();
+        // The same figures as parseUpdateMeta.
+        auto parsed = v2 ? ParseUpdateMetaV2(u) : ParseUpdateMeta(u);
+        ASSERT_TRUE(parsed.ok());
+        EXPECT_EQ(meta->from, parsed->from);
+        EXPECT_EQ(meta->to, parsed->to);
+        // Every proper prefix lacks part of the structs or of the delete set.
+        for (size_t n = 0; n < u.size(); ++n) {
+          std::vector<uint8_t> cut(u.begin(), u.begin() + static_cast<ptrdiff_t>(n));
+          EXPECT_EQ(validate(cut).status().code(), Status::Code::kCorruption)
+              << key << " cut at " << n;
+        }
+      }
+    }
+  }
+}
+
+TEST(UpdatesTest, ValidateUpdateReadsTheDeleteSet) {
+  // No structs; a delete set naming one client whose range count claims 5 ranges, with none
+  // following.
+  const std::vector<uint8_t> u = {0, 1, 7, 5};
+  auto r = ValidateUpdate(u);
+  EXPECT_EQ(r.status().code(), Status::Code::kCorruption) << r.status().ToString();
+  EXPECT_TRUE(ParseUpdateMeta(u).ok());  // which stops before the delete set
+  // The same with its ranges present is fine.
+  const std::vector<uint8_t> whole = {0, 1, 7, 1, 0, 3};
+  EXPECT_TRUE(ValidateUpdate(whole).ok());
 }
 
 TEST(UpdatesTest, TinyV2UpdateCannotDeclareBillionsOfStructs) {

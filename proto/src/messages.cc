@@ -1,5 +1,6 @@
 #include "accord/proto/messages.h"
 
+#include <cassert>
 #include <string>
 
 #include "varint.h"
@@ -131,13 +132,50 @@ std::vector<uint8_t> EncodeMessage(const Message& m) {
 }
 
 namespace {
-std::vector<uint8_t> WithPayload(Message::Kind kind, std::span<const uint8_t> payload) {
-  Message m;
-  m.kind = kind;
-  m.payload.assign(payload.begin(), payload.end());
-  return EncodeMessage(m);
+
+// The bytes before a varUint8Array payload: message type (and sync step), then the length.
+std::vector<uint8_t> PayloadHead(Message::Kind kind, size_t payload_size) {
+  std::vector<uint8_t> head;
+  switch (kind) {
+    case Message::Kind::kSyncStep1:
+    case Message::Kind::kSyncStep2:
+    case Message::Kind::kSyncUpdate:
+      internal::WriteVarUint(head, kMessageSync);
+      internal::WriteVarUint(head, kind == Message::Kind::kSyncStep1   ? kSyncStep1
+                                   : kind == Message::Kind::kSyncStep2 ? kSyncStep2
+                                                                       : kSyncUpdate);
+      break;
+    case Message::Kind::kAwareness:
+      internal::WriteVarUint(head, kMessageAwareness);
+      break;
+    case Message::Kind::kSaved:
+      internal::WriteVarUint(head, kMessageSaved);
+      break;
+    case Message::Kind::kPermissionDenied:
+    case Message::Kind::kQueryAwareness:
+      assert(false && "not a message with a payload");
+      break;
+  }
+  internal::WriteVarUint(head, payload_size);
+  return head;
 }
+
+std::vector<uint8_t> WithPayload(Message::Kind kind, std::span<const uint8_t> payload) {
+  std::vector<uint8_t> out = PayloadHead(kind, payload.size());
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
 }  // namespace
+
+std::string EncodeToString(Message::Kind kind, std::span<const uint8_t> payload) {
+  const std::vector<uint8_t> head = PayloadHead(kind, payload.size());
+  std::string out;
+  out.reserve(head.size() + payload.size());
+  out.append(reinterpret_cast<const char*>(head.data()), head.size());
+  out.append(reinterpret_cast<const char*>(payload.data()), payload.size());
+  return out;
+}
 
 std::vector<uint8_t> EncodeSyncStep1(std::span<const uint8_t> sv) {
   return WithPayload(Message::Kind::kSyncStep1, sv);

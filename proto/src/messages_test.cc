@@ -38,6 +38,21 @@ TEST(MessagesTest, DecodesAndEncodesSyncFramesOfYProtocols) {
   EXPECT_EQ(EncodeSyncStep2(G("sync_step2_payload")), G("sync_step2"));
   EXPECT_EQ(EncodeSyncUpdate(G("sync_update_payload")), G("sync_update"));
   EXPECT_EQ(EncodeAwareness(G("awareness_payload")), G("awareness"));
+  // The same bytes, built straight into a string.
+  auto as_string = [](const std::vector<uint8_t>& v) { return std::string(v.begin(), v.end()); };
+  EXPECT_EQ(EncodeToString(Message::Kind::kSyncStep1, G("sync_step1_payload")),
+            as_string(G("sync_step1")));
+  EXPECT_EQ(EncodeToString(Message::Kind::kSyncStep2, G("sync_step2_payload")),
+            as_string(G("sync_step2")));
+  EXPECT_EQ(EncodeToString(Message::Kind::kSyncUpdate, G("sync_update_payload")),
+            as_string(G("sync_update")));
+  EXPECT_EQ(EncodeToString(Message::Kind::kAwareness, G("awareness_payload")),
+            as_string(G("awareness")));
+  const std::vector<uint8_t> sv = {1, 7, 3};
+  EXPECT_EQ(EncodeToString(Message::Kind::kSaved, sv), as_string(EncodeSaved(sv)));
+  // A payload whose length takes several varint bytes.
+  const std::vector<uint8_t> big(300000, 0x42);
+  EXPECT_EQ(EncodeToString(Message::Kind::kSyncStep2, big), as_string(EncodeSyncStep2(big)));
 }
 
 TEST(MessagesTest, EmptyStateVector) {

@@ -1,7 +1,11 @@
 #include "document_loader.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
+
+#include "accord/crdt/state_vector.h"
+#include "accord/crdt/updates.h"
 
 namespace accord::server {
 namespace {
@@ -42,13 +46,54 @@ Result<LoadedDocument> BuildDocument(std::string_view name, const StoredDocument
   return out;
 }
 
-Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name) {
+Result<std::unique_ptr<crdt::Doc>> DecodeSnapshot(std::string_view name,
+                                                  std::span<const uint8_t> snapshot) {
+  auto doc = std::make_unique<crdt::Doc>();
+  Status s = doc->ApplyUpdate(snapshot);
+  if (!s.ok()) return Corrupt(name, "the snapshot does not apply", s);
+  if (doc->HasPending()) {
+    return Status::Corruption("stored document '" + std::string(name) +
+                              "': its snapshot lacks structs it depends on");
+  }
+  return doc;
+}
+
+namespace {
+
+Result<LoadedDocument> Load(DocumentStore& store, std::string_view name, bool defer_snapshot) {
   auto stored = store.Load(name);
   if (!stored.ok()) return stored.status();
+  if (defer_snapshot && stored->updates.empty() && !stored->snapshot.empty()) {
+    // Checking that the bytes decode is a fraction of building the document from them.
+    auto meta = crdt::ValidateUpdate(stored->snapshot);
+    if (!meta.ok()) return Corrupt(name, "the snapshot does not apply", meta.status());
+    const bool whole = std::all_of(meta->from.begin(), meta->from.end(),
+                                   [](const auto& client_from) { return client_from.second == 0; });
+    if (whole) {
+      LoadedDocument out;
+      out.stored_bytes = stored->stored_bytes;
+      out.last_seq = stored->last_seq;
+      out.snapshot = std::move(stored->snapshot);
+      // All structs of each client from clock 0 up to `to`: that is the state vector.
+      out.snapshot_state_vector = crdt::EncodeStateVector(meta->to);
+      out.authors = std::move(stored->authors);
+      return out;
+    }
+  }
   auto loaded = BuildDocument(name, *stored);
   if (loaded.ok() && loaded->update_rows == 0) loaded->snapshot = std::move(stored->snapshot);
   if (loaded.ok()) loaded->authors = std::move(stored->authors);
   return loaded;
+}
+
+}  // namespace
+
+Result<LoadedDocument> LoadDocument(DocumentStore& store, std::string_view name) {
+  return Load(store, name, /*defer_snapshot=*/false);
+}
+
+Result<LoadedDocument> LoadForRoom(DocumentStore& store, std::string_view name) {
+  return Load(store, name, /*defer_snapshot=*/true);
 }
 
 Result<std::vector<uint8_t>> ExportDocument(DocumentStore& store, std::string_view name) {

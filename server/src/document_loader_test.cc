@@ -133,5 +133,51 @@ TEST_F(DocumentLoaderTest, UpdatesWithMissingDependenciesAreReported) {
   EXPECT_THAT(loaded.status().message(), HasSubstr("depend"));
 }
 
+TEST_F(DocumentLoaderTest, LoadForRoomLeavesASnapshotAloneForTheRoomToDecode) {
+  Editor e(1);
+  e.Insert(0, "compacted");
+  ASSERT_TRUE(store_->Compact("d", e.State(), 0).ok());
+  auto loaded = LoadForRoom(*store_, "d");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->doc, nullptr);
+  EXPECT_EQ(loaded->snapshot, e.State());
+  EXPECT_EQ(loaded->update_rows, 0u);
+  auto doc = DecodeSnapshot("d", loaded->snapshot);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ((*doc)->GetText("t")->ToString(), "compacted");
+
+  // With an update after the snapshot, the document is built right away, as LoadDocument does.
+  e.updates.clear();
+  e.Insert(0, ">> ");
+  Store("d", e.updates);
+  loaded = LoadForRoom(*store_, "d");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_NE(loaded->doc, nullptr);
+  EXPECT_EQ(loaded->doc->GetText("t")->ToString(), ">> compacted");
+}
+
+TEST_F(DocumentLoaderTest, LoadForRoomRefusesASnapshotThatDoesNotDecode) {
+  const std::vector<uint8_t> garbage = {0x01, 0x05, 0xff, 0xff, 0xff};
+  ASSERT_TRUE(store_->Compact("bad", garbage, 0).ok());
+  auto loaded = LoadForRoom(*store_, "bad");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), Status::Code::kCorruption);
+  EXPECT_THAT(loaded.status().message(), HasSubstr("stored document 'bad'"));
+  EXPECT_THAT(loaded.status().message(), HasSubstr("snapshot"));
+}
+
+TEST_F(DocumentLoaderTest, DecodeSnapshotRefusesOneThatWaitsOnMissingStructs) {
+  Editor e(1);
+  e.Insert(0, "base");
+  Editor other(2);
+  ASSERT_TRUE(other.doc.ApplyUpdate(e.State()).ok());
+  other.updates.clear();
+  other.Insert(2, "XX");  // its origin is client 1's text, which the snapshot will lack
+  auto doc = DecodeSnapshot("d", other.updates[0]);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), Status::Code::kCorruption);
+  EXPECT_THAT(doc.status().message(), HasSubstr("lacks structs"));
+}
+
 }  // namespace
 }  // namespace accord::server

@@ -24,8 +24,14 @@ Result<std::vector<uint8_t>> DocumentService::CurrentState(const std::string& na
       // Shared: if the wait gives up, the task may still run later.
       auto promise = std::make_shared<std::promise<Result<std::vector<uint8_t>>>>();
       auto future = promise->get_future();
-      room->Run(
-          [promise](RoomCore& core) { promise->set_value(core.doc().EncodeStateAsUpdate()); });
+      room->Run([promise, name](RoomCore& core) {
+        if (core.failed()) {
+          promise->set_value(
+              Status::Unavailable("the document '" + name + "' cannot be served right now"));
+        } else {
+          promise->set_value(core.doc().EncodeStateAsUpdate());
+        }
+      });
       if (future.wait_for(kRoomWait) != std::future_status::ready) {
         return Status::Unavailable("the document '" + name + "' did not answer; try again");
       }

@@ -17,7 +17,8 @@ enum class CloseCode : uint16_t {
   kGoingAway = 1001,         // server shutting down, or the document was unloaded
   kPolicy = 1008,            // malformed or unknown message, invalid update/awareness, text frame
   kTooBig = 1009,            // a message larger than the configured limit
-  kInternal = 1011,          // the document cannot be stored right now
+  kInternal = 1011,          // the document cannot be stored (or loaded) right now
+  kTryAgainLater = 1013,     // too much sent while the document was still loading
   kDocumentTooLarge = 4002,  // the update would grow the document beyond its limit
   kRightsChanged = 4003,     // the caller's rights on the document changed: reconnect
   // A client that does not read, or stays silent past the idle limit, is dropped without a

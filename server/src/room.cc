@@ -1,6 +1,10 @@
 #include "room.h"
 
+#include <chrono>
+
 #include "commit_queue.h"
+#include "document_loader.h"
+#include "log.h"
 #include "room_registry.h"
 
 namespace accord::server {
@@ -18,6 +22,16 @@ Room::Room(net::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> do
       registry_(registry),
       core_(name_, std::move(doc), limits, metrics, *this, *this, stored_bytes,
             std::move(full_state)) {}
+
+Room::Room(net::io_context& ioc, std::string name, UnbuiltDocument unbuilt, size_t stored_bytes,
+           const Limits& limits, Metrics& metrics, CommitQueue& commits, RoomRegistry& registry)
+    : name_(std::move(name)),
+      limits_(limits),
+      strand_(net::make_strand(ioc)),
+      idle_timer_(strand_),
+      commits_(commits),
+      registry_(registry),
+      core_(name_, std::move(unbuilt), *this, limits, metrics, *this, *this, stored_bytes) {}
 
 Room::~Room() = default;
 
@@ -54,7 +68,27 @@ void Room::ApplyServerUpdate(std::vector<uint8_t> update, std::vector<ClientAuth
 }
 
 void Room::Run(std::function<void(RoomCore&)> task) {
-  net::post(strand_, [self = shared_from_this(), task = std::move(task)] { task(self->core_); });
+  net::post(strand_, [self = shared_from_this(), task = std::move(task)]() mutable {
+    self->core_.RunWhenBuilt([self, task = std::move(task)] { task(self->core_); });
+  });
+}
+
+void Room::BuildDocument(std::shared_ptr<const std::vector<uint8_t>> snapshot) {
+  net::post(strand_.get_inner_executor(),
+            [self = shared_from_this(), snapshot = std::move(snapshot)]() mutable {
+              const auto start = std::chrono::steady_clock::now();
+              auto doc = DecodeSnapshot(self->name_, *snapshot);
+              snapshot.reset();
+              const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count();
+              if (doc.ok())
+                Log("info", "document built", {{"doc", self->name_}, {"ms", std::to_string(ms)}});
+              net::post(self->strand_, [self, doc = std::move(doc)]() mutable {
+                self->core_.FinishBuild(std::move(doc));
+                self->ScheduleUnload();  // a failed room goes at once, when nobody uses it
+              });
+            });
 }
 
 void Room::CloseAll(CloseCode code, std::string reason) {

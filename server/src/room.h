@@ -27,11 +27,18 @@ namespace accord::server {
 class CommitQueue;
 class RoomRegistry;
 
-class Room : public std::enable_shared_from_this<Room>, private Persister, private FlushScheduler {
+class Room : public std::enable_shared_from_this<Room>,
+             private Persister,
+             private FlushScheduler,
+             private DocumentBuilder {
  public:
   Room(boost::asio::io_context& ioc, std::string name, std::unique_ptr<crdt::Doc> doc,
        size_t stored_bytes, const Limits& limits, Metrics& metrics, CommitQueue& commits,
        RoomRegistry& registry, std::vector<uint8_t> full_state = {});
+  // A room of a document stored as a snapshot alone: RoomCore builds the document when first
+  // needed, decoded on the io_context off the strand (BuildDocument).
+  Room(boost::asio::io_context& ioc, std::string name, UnbuiltDocument unbuilt, size_t stored_bytes,
+       const Limits& limits, Metrics& metrics, CommitQueue& commits, RoomRegistry& registry);
   ~Room() override;
 
   const std::string& name() const { return name_; }
@@ -44,7 +51,7 @@ class Room : public std::enable_shared_from_this<Room>, private Persister, priva
   void ApplyServerUpdate(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
                          std::function<void(Status)> done);
   // Runs `task` on the room's strand, in order with the protocol messages (e.g. to read the
-  // document's current state).
+  // document's current state), once the document is built; `task` checks RoomCore::failed().
   void Run(std::function<void(RoomCore&)> task);
   // Closes the connections `match` selects; the room stays open.
   void CloseWhere(std::function<bool(const PeerInfo&)> match, CloseCode code, std::string reason);
@@ -64,6 +71,9 @@ class Room : public std::enable_shared_from_this<Room>, private Persister, priva
   // Posts RoomCore::Flush to the strand: it runs after the messages already queued there, so
   // updates that arrived together are relayed together, with no timer in between.
   void ScheduleFlush() override;
+  // Decodes `snapshot` on the io_context, off the strand (which goes on answering what the
+  // snapshot can answer), then hands the document to RoomCore::FinishBuild on the strand.
+  void BuildDocument(std::shared_ptr<const std::vector<uint8_t>> snapshot) override;
   void ScheduleUnload();
 
   const std::string name_;

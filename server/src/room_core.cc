@@ -16,6 +16,13 @@ std::shared_ptr<const std::string> Shared(const std::vector<uint8_t>& bytes) {
   return std::make_shared<const std::string>(bytes.begin(), bytes.end());
 }
 
+// A message with a byte-array payload, encoded once into the buffer every peer shares (no
+// intermediate copy: the payload may be a whole document).
+std::shared_ptr<const std::string> SharedMessage(proto::Message::Kind kind,
+                                                 std::span<const uint8_t> payload) {
+  return std::make_shared<const std::string>(proto::EncodeToString(kind, payload));
+}
+
 // An update that carries nothing (no structs, empty delete set): what Yjs sends as step 2 when
 // it has nothing the other side lacks.
 bool IsEmptyUpdate(std::span<const uint8_t> update) {
@@ -31,33 +38,117 @@ RoomCore::RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limit
                    Metrics& metrics, Persister& persister, FlushScheduler& flushes,
                    size_t stored_bytes, std::vector<uint8_t> full_state)
     : name_(std::move(name)),
-      doc_(std::move(doc)),
       limits_(limits),
       metrics_(metrics),
       persister_(persister),
       flushes_(flushes),
       awareness_(limits.awareness_state_bytes),
       size_estimate_(stored_bytes) {
+  if (!full_state.empty()) {
+    full_state_step2_ = SharedMessage(proto::Message::Kind::kSyncStep2, full_state);
+  }
+  if (doc) AttachDoc(std::move(doc));
+}
+
+RoomCore::~RoomCore() {
+  if (doc_) doc_->Unobserve(observer_id_);
+}
+
+void RoomCore::AttachDoc(std::unique_ptr<crdt::Doc> doc) {
+  doc_ = std::move(doc);
   // What was loaded from storage is durable by definition.
   saved_state_vector_ = doc_->EncodeStateVector();
-  if (!full_state.empty()) full_state_step2_ = Shared(proto::EncodeSyncStep2(full_state));
   observer_id_ = doc_->OnUpdate([this](std::span<const uint8_t> update, const void*) {
     produced_.assign(update.begin(), update.end());
   });
 }
 
-RoomCore::~RoomCore() { doc_->Unobserve(observer_id_); }
+RoomCore::RoomCore(std::string name, UnbuiltDocument unbuilt, DocumentBuilder& builder,
+                   const Limits& limits, Metrics& metrics, Persister& persister,
+                   FlushScheduler& flushes, size_t stored_bytes)
+    : RoomCore(std::move(name), nullptr, limits, metrics, persister, flushes, stored_bytes) {
+  full_state_step2_ = SharedMessage(proto::Message::Kind::kSyncStep2, unbuilt.snapshot);
+  builder_ = &builder;
+  unbuilt_snapshot_ = std::make_shared<const std::vector<uint8_t>>(std::move(unbuilt.snapshot));
+  unbuilt_state_vector_ = std::move(unbuilt.state_vector);
+  // The snapshot is what storage holds: durable.
+  saved_state_vector_ = unbuilt_state_vector_;
+}
+
+std::vector<uint8_t> RoomCore::EncodedStateVector() const {
+  return doc_ ? doc_->EncodeStateVector() : unbuilt_state_vector_;
+}
+
+void RoomCore::FinishBuild(Result<std::unique_ptr<crdt::Doc>> doc) {
+  if (built()) return;
+  unbuilt_snapshot_.reset();
+  auto waiting = std::exchange(when_built_, {});
+  when_built_bytes_ = 0;
+  if (doc.ok()) {
+    AttachDoc(std::move(*doc));
+  } else {
+    // The snapshot decoded (the registry checked it) but does not build a document. Nothing
+    // is written; the room refuses everyone and is unloaded once they are gone.
+    Log("error", "document cannot be loaded", {{"doc", name_}, {"error", doc.status().ToString()}});
+    load_failed_ = true;
+    AttachDoc(std::make_unique<crdt::Doc>());  // never null, so that late tasks are harmless
+    full_state_step2_.reset();
+    CloseAll(CloseCode::kInternal,
+             "the stored document cannot be loaded; the operator has been told (see the "
+             "server log)");
+  }
+  for (auto& task : waiting) task();
+}
+
+void RoomCore::RunWhenBuilt(std::function<void()> task) {
+  if (built()) return task();
+  WaitForBuild(std::move(task));
+}
+
+void RoomCore::WaitForBuild(std::function<void()> task) {
+  when_built_.push_back(std::move(task));
+  if (build_requested_) return;
+  build_requested_ = true;
+  builder_->BuildDocument(unbuilt_snapshot_);
+}
 
 void RoomCore::Join(std::shared_ptr<Peer> peer) {
-  if (persist_failed_) {
-    peer->Close(CloseCode::kInternal, "the server cannot store changes to this document");
+  if (failed()) {
+    peer->Close(CloseCode::kInternal, load_failed_
+                                          ? "the stored document cannot be loaded"
+                                          : "the server cannot store changes to this document");
     return;
   }
-  peer->Send(Shared(proto::EncodeSyncStep1(doc_->EncodeStateVector())));
+  peer->Send(Shared(proto::EncodeSyncStep1(EncodedStateVector())));
   std::vector<uint8_t> states = awareness_.EncodeAll();
   if (!states.empty()) peer->Send(Shared(proto::EncodeAwareness(states)));
   if (peer->info().wants_saved) peer->Send(Shared(proto::EncodeSaved(saved_state_vector_)));
   peers_[peer->info().id] = std::move(peer);
+}
+
+void RoomCore::ReceiveUnbuilt(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> frame,
+                              const proto::Message& m) {
+  using Kind = proto::Message::Kind;
+  // An empty state vector (one varint 0): a new client, and the snapshot is all there is.
+  const bool wants_all = m.kind == Kind::kSyncStep1 && m.payload.size() == 1 && m.payload[0] == 0;
+  if (wants_all && full_state_step2_) return peer->Send(full_state_step2_);
+  // A client with nothing new answering our step 1: nothing to apply.
+  const bool empty_update =
+      (m.kind == Kind::kSyncStep2 || m.kind == Kind::kSyncUpdate) && IsEmptyUpdate(m.payload);
+  if (empty_update) return;
+  // Awareness needs no document; it may go at once unless messages before it wait.
+  const bool awareness = m.kind == Kind::kAwareness || m.kind == Kind::kQueryAwareness;
+  if (awareness && when_built_.empty()) return HandleAwareness(peer, m);
+  if (when_built_bytes_ + frame.size() > limits_.send_queue_bytes) {
+    return Reject(peer, CloseCode::kTryAgainLater,
+                  "too much sent while the document is loading; try again",
+                  metrics_.rejections_limit);
+  }
+  when_built_bytes_ += frame.size();
+  // Replayed through Receive: a peer that left meanwhile is skipped there.
+  WaitForBuild([this, peer, bytes = std::vector<uint8_t>(frame.begin(), frame.end())] {
+    Receive(peer, bytes);
+  });
 }
 
 void RoomCore::Reject(const std::shared_ptr<Peer>& peer, CloseCode code, const std::string& reason,
@@ -84,11 +175,24 @@ void RoomCore::Receive(const std::shared_ptr<Peer>& peer, std::span<const uint8_
                   too_big ? metrics_.rejections_too_big : metrics_.rejections_protocol);
   }
   const proto::Message& m = *decoded;
+  if (!built()) return ReceiveUnbuilt(peer, frame, m);
   switch (m.kind) {
     case proto::Message::Kind::kSyncStep1:
     case proto::Message::Kind::kSyncStep2:
     case proto::Message::Kind::kSyncUpdate:
       return HandleSync(peer, m);
+    case proto::Message::Kind::kAwareness:
+    case proto::Message::Kind::kQueryAwareness:
+      return HandleAwareness(peer, m);
+    case proto::Message::Kind::kPermissionDenied:
+    case proto::Message::Kind::kSaved:
+      return Reject(peer, CloseCode::kPolicy, "clients may not send auth or saved messages",
+                    metrics_.rejections_protocol);
+  }
+}
+
+void RoomCore::HandleAwareness(const std::shared_ptr<Peer>& peer, const proto::Message& m) {
+  switch (m.kind) {
     case proto::Message::Kind::kAwareness: {
       auto relay = awareness_.Apply(peer->info().id, m.payload);
       if (!relay.ok()) {
@@ -107,10 +211,8 @@ void RoomCore::Receive(const std::shared_ptr<Peer>& peer, std::span<const uint8_
       if (!states.empty()) peer->Send(Shared(proto::EncodeAwareness(states)));
       return;
     }
-    case proto::Message::Kind::kPermissionDenied:
-    case proto::Message::Kind::kSaved:
-      return Reject(peer, CloseCode::kPolicy, "clients may not send auth or saved messages",
-                    metrics_.rejections_protocol);
+    default:
+      return;  // Receive sends only awareness messages here
   }
 }
 
@@ -125,7 +227,7 @@ void RoomCore::HandleSync(const std::shared_ptr<Peer>& peer, const proto::Messag
                     "sync step 1 carries an invalid state vector: " + diff.status().message(),
                     metrics_.rejections_protocol);
     }
-    auto reply = Shared(proto::EncodeSyncStep2(*diff));
+    auto reply = SharedMessage(proto::Message::Kind::kSyncStep2, *diff);
     if (wants_all) full_state_step2_ = reply;
     peer->Send(std::move(reply));
     return;
@@ -217,8 +319,17 @@ void RoomCore::RelayAndPersist(uint64_t sender, std::vector<ClientAuthor> new_au
 void RoomCore::ApplyServerUpdate(std::span<const uint8_t> update,
                                  std::vector<ClientAuthor> new_authors,
                                  std::function<void(Status)> done) {
-  if (persist_failed_) {
-    done(Status::Unavailable("the server cannot store changes to this document right now"));
+  if (failed()) {
+    done(Status::Unavailable(load_failed_
+                                 ? "the stored document cannot be loaded"
+                                 : "the server cannot store changes to this document right now"));
+    return;
+  }
+  if (!built()) {
+    WaitForBuild([this, bytes = std::vector<uint8_t>(update.begin(), update.end()),
+                  new_authors = std::move(new_authors), done = std::move(done)]() mutable {
+      ApplyServerUpdate(bytes, std::move(new_authors), std::move(done));
+    });
     return;
   }
   if (WouldExceedSizeLimit(update.size())) {
@@ -347,7 +458,7 @@ void RoomCore::RelayAwareness(std::vector<std::vector<uint8_t>> relays) {
 void RoomCore::RelayMerged(const std::vector<uint64_t>& senders,
                            const std::vector<std::vector<uint8_t>>& updates) {
   auto one = [](std::span<const uint8_t> update) {
-    return Shared(proto::EncodeSyncUpdate(update));
+    return SharedMessage(proto::Message::Kind::kSyncUpdate, update);
   };
   // The usual case: one source (a peer, or 0 for the server), which hears nothing back.
   const bool one_source =

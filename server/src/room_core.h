@@ -16,6 +16,14 @@
 // entry per changed client, after the batch's updates). Storage and "saved" stay per update;
 // "saved" and closes flush what is pending first, so they never overtake it.
 //
+// A RoomCore can start from a stored snapshot alone (UnbuiltDocument), which it builds into a
+// document only when something first needs one. Until then it greets peers with the snapshot's
+// state vector, answers a step 1 with an empty state vector with the snapshot itself (a cold
+// open costs a read, not a decode), ignores empty updates and relays awareness; anything else
+// asks the DocumentBuilder for the document and waits for FinishBuild, in order: messages,
+// server updates, RunWhenBuilt tasks. A build that fails closes everyone with 1011 and marks the
+// room failed.
+//
 // Not thread-safe: Room calls it only on the document's strand. Tests drive it directly.
 #ifndef ACCORD_SERVER_ROOM_CORE_H_
 #define ACCORD_SERVER_ROOM_CORE_H_
@@ -60,6 +68,22 @@ class FlushScheduler {
   virtual void ScheduleFlush() = 0;
 };
 
+// Where a RoomCore made from an UnbuiltDocument asks for its document, once: BuildDocument must
+// decode `snapshot` elsewhere and hand the outcome to RoomCore::FinishBuild on the thread that
+// drives the RoomCore (Room decodes on the io_context and posts back to its strand).
+class DocumentBuilder {
+ public:
+  virtual ~DocumentBuilder() = default;
+  virtual void BuildDocument(std::shared_ptr<const std::vector<uint8_t>> snapshot) = 0;
+};
+
+// A document known by its stored snapshot (a v1 update holding all of it, checked to decode)
+// and the snapshot's encoded state vector.
+struct UnbuiltDocument {
+  std::vector<uint8_t> snapshot;
+  std::vector<uint8_t> state_vector;
+};
+
 class RoomCore {
  public:
   // `stored_bytes`: the size of what storage already holds for this document (snapshot plus
@@ -69,6 +93,10 @@ class RoomCore {
   RoomCore(std::string name, std::unique_ptr<crdt::Doc> doc, const Limits& limits, Metrics& metrics,
            Persister& persister, FlushScheduler& flushes, size_t stored_bytes,
            std::vector<uint8_t> full_state = {});
+  // A room whose document `builder` builds from `unbuilt.snapshot` when it is first needed.
+  RoomCore(std::string name, UnbuiltDocument unbuilt, DocumentBuilder& builder,
+           const Limits& limits, Metrics& metrics, Persister& persister, FlushScheduler& flushes,
+           size_t stored_bytes);
   ~RoomCore();
   RoomCore(const RoomCore&) = delete;
   RoomCore& operator=(const RoomCore&) = delete;
@@ -77,9 +105,22 @@ class RoomCore {
   size_t peer_count() const { return peers_.size(); }
   // Updates handed to the Persister whose outcome is not known yet.
   size_t persists_in_flight() const { return in_flight_; }
-  // Whether storing failed: the room then refuses everyone until it is unloaded and reloaded.
-  bool failed() const { return persist_failed_; }
+  // Whether storing (or loading) failed: the room then refuses everyone until it is unloaded
+  // and reloaded.
+  bool failed() const { return persist_failed_ || load_failed_; }
+  // Whether the document is built (always, except for a room made from an UnbuiltDocument
+  // before FinishBuild).
+  bool built() const { return doc_ != nullptr; }
+  // Whether the document was asked of the DocumentBuilder.
+  bool build_requested() const { return build_requested_; }
+  // The document; only once built (RunWhenBuilt). Empty after a failed build.
   crdt::Doc& doc() { return *doc_; }
+
+  // The document built from the snapshot (or why it could not be): replays what waited for it,
+  // in order.
+  void FinishBuild(Result<std::unique_ptr<crdt::Doc>> doc);
+  // Runs `task` now, or once the document is built (after the messages that came first).
+  void RunWhenBuilt(std::function<void()> task);
 
   // A new connection: sends it the server's sync step 1, the current awareness states and,
   // if it asked for the extension, what is saved.
@@ -112,6 +153,17 @@ class RoomCore {
 
  private:
   void OnPersisted(uint64_t ticket, Status status);
+  // Takes `doc` as the room's document: observes its updates; its state counts as saved.
+  void AttachDoc(std::unique_ptr<crdt::Doc> doc);
+  // Before the document is built: answers what the snapshot can answer and keeps the rest for
+  // FinishBuild (at most send_queue_bytes of it; a peer that sends more is closed with 1013).
+  void ReceiveUnbuilt(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> frame,
+                      const proto::Message& message);
+  void HandleAwareness(const std::shared_ptr<Peer>& peer, const proto::Message& message);
+  // Keeps `task` for FinishBuild and asks for the document, once.
+  void WaitForBuild(std::function<void()> task);
+  // The encoded state vector of the document (or of the snapshot it is built from).
+  std::vector<uint8_t> EncodedStateVector() const;
   void HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& message);
   void ApplyClientUpdate(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> update);
   // Queues produced_ (the update just applied) for the next flush, to every peer but `sender`
@@ -184,6 +236,15 @@ class RoomCore {
   std::vector<uint8_t> saved_state_vector_;  // encoded; what the last "saved" said
   size_t in_flight_ = 0;
   bool persist_failed_ = false;
+
+  // Unbuilt (doc_ null): the snapshot and its state vector, the builder, and what waits.
+  DocumentBuilder* builder_ = nullptr;
+  std::shared_ptr<const std::vector<uint8_t>> unbuilt_snapshot_;
+  std::vector<uint8_t> unbuilt_state_vector_;
+  bool build_requested_ = false;
+  std::vector<std::function<void()>> when_built_;
+  size_t when_built_bytes_ = 0;
+  bool load_failed_ = false;
 };
 
 }  // namespace accord::server

@@ -5,75 +5,17 @@
 #include <ctime>
 
 #include "accord/proto/messages.h"
+#include "room_core_test_support.h"
 
 namespace accord::server {
 namespace {
 
-struct Closed {
-  CloseCode code;
-  std::string reason;
-};
-
-class RecordingPeer : public Peer {
- public:
-  RecordingPeer(uint64_t id, bool read_only = false, bool wants_saved = false) {
-    info_.id = id;
-    info_.read_only = read_only;
-    info_.wants_saved = wants_saved;
-  }
-  const PeerInfo& info() const override { return info_; }
-  PeerInfo& mutable_info() { return info_; }
-  void Send(std::shared_ptr<const std::string> message) override { sent.push_back(message); }
-  void Close(CloseCode code, std::string reason) override { closed.push_back({code, reason}); }
-
-  std::vector<proto::Message> Decoded() const {
-    std::vector<proto::Message> out;
-    for (const auto& m : sent) {
-      auto d =
-          proto::DecodeMessage(std::span(reinterpret_cast<const uint8_t*>(m->data()), m->size()));
-      EXPECT_TRUE(d.ok()) << d.status().ToString();
-      if (d.ok()) out.push_back(*d);
-    }
-    return out;
-  }
-  std::vector<std::shared_ptr<const std::string>> sent;
-  std::vector<Closed> closed;
-
- private:
-  PeerInfo info_;
-};
-
-class RecordingPersister : public Persister {
- public:
-  void Persist(std::vector<uint8_t> update, std::vector<ClientAuthor> new_authors,
-               std::function<void(Status)> done) override {
-    updates.push_back(std::move(update));
-    authorships.push_back(std::move(new_authors));
-    pending.push_back(std::move(done));
-  }
-  void Complete(size_t i, Status s = Status::Ok()) { pending[i](std::move(s)); }
-  std::vector<std::vector<uint8_t>> updates;
-  std::vector<std::vector<ClientAuthor>> authorships;
-  std::vector<std::function<void(Status)>> pending;
-};
-
-class RecordingScheduler : public FlushScheduler {
- public:
-  void ScheduleFlush() override { ++requests; }
-  int requests = 0;
-};
-
-std::span<const uint8_t> Bytes(const std::vector<uint8_t>& v) { return v; }
-
-// A v1 update that inserts `text` into root text "t" of a fresh client.
-std::vector<uint8_t> MakeUpdate(uint64_t client, const std::string& text) {
-  crdt::Doc d;
-  d.set_client_id(client);
-  auto t = d.GetText("t");
-  EXPECT_TRUE(t.ok());
-  EXPECT_TRUE(t->Insert(0, text).ok());
-  return *d.EncodeStateAsUpdate();
-}
+using core_test::Bytes;
+using core_test::Closed;
+using core_test::MakeUpdate;
+using core_test::RecordingPeer;
+using core_test::RecordingPersister;
+using core_test::RecordingScheduler;
 
 class RoomCoreTest : public ::testing::Test {
  protected:

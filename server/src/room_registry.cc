@@ -27,12 +27,13 @@ Result<std::shared_ptr<Room>> RoomRegistry::Acquire(const std::string& name) {
   }
   loading_.insert(name);
   lock.unlock();
-  auto loaded = LoadDocument(store_, name);
+  auto loaded = LoadForRoom(store_, name);
   // What a client with nothing receives in its first sync: the stored snapshot when no update
   // follows it; otherwise the state is encoded once here, and the same bytes become the new
   // snapshot (they are built from exactly the stored rows), so the next load reads one row.
+  // A snapshot alone is built into a document by the room, when first needed.
   std::vector<uint8_t> full_state;
-  if (loaded.ok()) {
+  if (loaded.ok() && loaded->doc) {
     if (loaded->update_rows == 0) {
       full_state = std::move(loaded->snapshot);
     } else if (auto state = loaded->doc->EncodeStateAsUpdate(); state.ok()) {
@@ -49,8 +50,16 @@ Result<std::shared_ptr<Room>> RoomRegistry::Acquire(const std::string& name) {
     return loaded.status();
   }
   if (closed_) return Status::Unavailable("the server is shutting down");
-  auto room = std::make_shared<Room>(ioc_, name, std::move(loaded->doc), loaded->stored_bytes,
-                                     limits_, metrics_, commits_, *this, std::move(full_state));
+  std::shared_ptr<Room> room;
+  if (loaded->doc) {
+    room = std::make_shared<Room>(ioc_, name, std::move(loaded->doc), loaded->stored_bytes, limits_,
+                                  metrics_, commits_, *this, std::move(full_state));
+  } else {
+    room = std::make_shared<Room>(
+        ioc_, name,
+        UnbuiltDocument{std::move(loaded->snapshot), std::move(loaded->snapshot_state_vector)},
+        loaded->stored_bytes, limits_, metrics_, commits_, *this);
+  }
   room->SeedAuthors(loaded->authors);
   room->users().fetch_add(1);
   rooms_[name] = room;

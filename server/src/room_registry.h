@@ -1,7 +1,9 @@
 // room_registry.h: the documents loaded in memory, by name.
 //
 // Acquire loads a document on first use (snapshot + later updates, document_loader.h) and
-// returns its Room, counting the caller as a user; Room::Leave uncounts it. An idle room asks
+// returns its Room, counting the caller as a user. A document stored as a snapshot alone is
+// only checked to decode; its room builds it in the background and meanwhile sends new clients
+// the snapshot (Room::DecodeInBackground); Room::Leave uncounts it. An idle room asks
 // to be unloaded, which happens only if nobody acquired it meanwhile. A document that fails to
 // load is refused with the error, and nothing is written.
 //

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -205,6 +206,69 @@ TEST_F(RoomRegistryTest, ACorruptSnapshotIsRefusedAndKept) {
   auto after = inner_->Load("bad");
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->snapshot, garbage);
+}
+
+// A document stored as one snapshot is built by the room only when needed: a new client is
+// sent the stored bytes themselves, and the room works as usual once built.
+TEST_F(RoomRegistryTest, ASnapshotAloneIsSentAsStoredAndBuiltWhenNeeded) {
+  const std::vector<uint8_t> snapshot = MakeUpdate(5, "compacted");
+  ASSERT_TRUE(inner_->Compact("doc", snapshot, 0).ok());
+  Start();
+  auto room = Acquire("doc");
+  ASSERT_TRUE(room);
+  auto peer = std::make_shared<TestPeer>(1);
+  room->Join(peer);
+  room->Receive(peer, [] {
+    auto m = proto::EncodeSyncStep1(crdt::Doc().EncodeStateVector());
+    return std::string(m.begin(), m.end());
+  }());
+  // The greeting, then the answer to step 1: the snapshot.
+  auto messages = peer->WaitMessages(2);
+  ASSERT_GE(messages.size(), 2u);
+  bool got_snapshot = false;
+  for (const auto& m : messages) {
+    if (m.kind == proto::Message::Kind::kSyncStep2) {
+      got_snapshot = std::vector<uint8_t>(m.payload.begin(), m.payload.end()) == snapshot;
+    }
+  }
+  EXPECT_TRUE(got_snapshot);
+  std::promise<std::string> text;
+  room->Run([&](RoomCore& core) { text.set_value(core.doc().GetText("t")->ToString()); });
+  auto future = text.get_future();
+  ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(future.get(), "compacted");
+  room->Leave(1);
+}
+
+// A snapshot that decodes but does not build a document (it waits on structs it does not
+// carry) is found by the background build: its peers are closed with 1011, the room goes, and
+// the stored rows stay as they were.
+TEST_F(RoomRegistryTest, ASnapshotThatDoesNotBuildClosesItsPeersAndIsKept) {
+  crdt::Doc base;
+  base.set_client_id(5);
+  ASSERT_TRUE(base.GetText("t")->Insert(0, "base").ok());
+  const auto base_sv = base.EncodeStateVector();
+  base.set_client_id(6);
+  ASSERT_TRUE(base.GetText("t")->Insert(2, "XX").ok());
+  auto dangling = base.EncodeStateAsUpdate(base_sv);  // client 6's insertion without its origin
+  ASSERT_TRUE(dangling.ok());
+  ASSERT_TRUE(inner_->Compact("bad", *dangling, 0).ok());
+  Start();
+  auto room = Acquire("bad");  // the bytes decode: the room opens
+  ASSERT_TRUE(room);
+  auto peer = std::make_shared<TestPeer>(1);
+  room->Join(peer);
+  room->Receive(peer, [] {  // an edit needs the document
+    auto m = proto::EncodeSyncUpdate(MakeUpdate(8, "edit"));
+    return std::string(m.begin(), m.end());
+  }());
+  EXPECT_EQ(peer->WaitClose(), CloseCode::kInternal);
+  room->Leave(1);
+  EXPECT_TRUE(WaitUntil([&] { return registry_->size() == 0; }));
+  auto after = inner_->Load("bad");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->snapshot, *dangling);
+  EXPECT_TRUE(after->updates.empty());
 }
 
 TEST_F(RoomRegistryTest, CloseAllClosesEveryPeerAndRefusesNewAcquires) {

@@ -43,6 +43,10 @@ void WebsocketSession::Run(http::request<http::string_body> request) {
       [](websocket::response_type& res) { res.set(http::field::server, "accordd"); }));
   ws_.read_message_max(limits.max_message_bytes);
   ws_.binary(true);
+  // One frame per message. Beast's default cuts messages into frames of its write buffer
+  // size (4 KiB): a 5 MB document as sync step 2 became 1,230 frames, each its own write and
+  // completion, and the client reassembled them — most of a cold open's time.
+  ws_.auto_fragment(false);
   ws_.async_accept(request,
                    beast::bind_front_handler(&WebsocketSession::OnAccept, shared_from_this()));
 }

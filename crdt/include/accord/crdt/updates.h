@@ -43,6 +43,14 @@ struct UpdateMeta {
 Result<UpdateMeta> ParseUpdateMeta(std::span<const uint8_t> update);
 Result<UpdateMeta> ParseUpdateMetaV2(std::span<const uint8_t> update);
 
+// ParseUpdateMeta, checking that the whole of `update` decodes: every struct with its content,
+// then the delete set. Nothing is applied anywhere, so this is several times cheaper than
+// loading the update into a document (a server uses it to vouch for stored bytes, and to know
+// their state vector, before it builds the document). Corruption names what is wrong. It checks
+// the encoding only: a well-formed update can still wait on structs it does not carry.
+Result<UpdateMeta> ValidateUpdate(std::span<const uint8_t> update);
+Result<UpdateMeta> ValidateUpdateV2(std::span<const uint8_t> update);
+
 Result<std::vector<uint8_t>> ConvertUpdateFormatV1ToV2(std::span<const uint8_t> update);
 Result<std::vector<uint8_t>> ConvertUpdateFormatV2ToV1(std::span<const uint8_t> update);
 

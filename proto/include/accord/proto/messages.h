@@ -77,6 +77,11 @@ std::vector<uint8_t> EncodePermissionDenied(std::string_view reason);
 std::vector<uint8_t> EncodeQueryAwareness();
 std::vector<uint8_t> EncodeSaved(std::span<const uint8_t> state_vector);
 
+// The message of `kind` carrying `payload` — one of the kinds above with a byte-array payload:
+// sync step 1, step 2, update, awareness or saved — encoded as above, in one pass into a
+// string: what a server shares among its sockets, with no intermediate copy of a large payload.
+std::string EncodeToString(Message::Kind kind, std::span<const uint8_t> payload);
+
 }  // namespace accord::proto
 
 #endif  // ACCORD_PROTO_MESSAGES_H_
