@@ -217,6 +217,10 @@ void IntegrateItem(Item* item, Transaction& txn, uint64_t offset) {
     }
     item->right = r;
   }
+  if (item->left != nullptr && item->right != nullptr && item->left->deleted() &&
+      item->right->deleted()) {
+    txn.ForgetDeletedRuns();  // the item may split a remembered run of deleted items
+  }
   if (item->right != nullptr) {
     item->right->left = item;
   } else if (item->parent_sub != nullptr) {

@@ -8,6 +8,8 @@
 #include <utility>
 #include <variant>
 
+#include "prefault.h"
+
 namespace accord::crdt {
 namespace {
 
@@ -70,6 +72,7 @@ Lib0Encoder& Lib0Encoder::operator=(Lib0Encoder&& other) noexcept {
 
 void Lib0Encoder::AppendTo(std::vector<uint8_t>* out) const {
   out->reserve(out->size() + size());
+  PrefaultForWrite(out->data() + out->size(), size());
   for (const Chunk& c : done_) out->insert(out->end(), c.data.get(), c.data.get() + c.size);
   out->insert(out->end(), begin_, cur_);
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "golden_testutil.h"
+#include "lib0_decoder.h"
 
 namespace accord::crdt {
 namespace {
@@ -168,6 +169,15 @@ TEST(Lib0EncoderTest, LargeOutputsSpanningManyChunksAreJoinedInOrder) {
   e.Clear();
   e.WriteUint8(8);
   EXPECT_EQ(e.bytes(), std::vector<uint8_t>{8});
+}
+
+TEST(Lib0EncoderTest, LargeResultsComeOutWhole) {
+  // Large enough to be prefaulted (prefault.h) before the chunks are joined into it.
+  Lib0Encoder e;
+  for (uint32_t i = 0; i < 200000; ++i) e.WriteVarUint(i);
+  std::vector<uint8_t> out = e.TakeBytes();
+  Lib0Decoder d(out);
+  for (uint32_t i = 0; i < 200000; ++i) ASSERT_EQ(d.ReadVarUint(), i);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "struct_list.h"
 
+#include "prefault.h"
+
 namespace accord::crdt {
 namespace {
 
@@ -36,6 +38,16 @@ void StructList::CloseGap() const {
 void StructList::ShrinkToFit() {
   CloseGap();
   if (v_.capacity() > v_.size() + v_.size() / 4 + 16) v_.shrink_to_fit();
+}
+
+void StructList::Grow() {
+  // A large transaction grows one client's list to hundreds of thousands of structs, each
+  // growth into a fresh block: prefault it rather than take a fault per page while copying.
+  std::vector<Item*> bigger;
+  bigger.reserve(v_.size() + v_.size() / 4 + 16);
+  PrefaultForWrite(bigger.data(), bigger.capacity() * sizeof(Item*));
+  bigger.assign(v_.begin(), v_.end());
+  v_.swap(bigger);
 }
 
 void StructList::Insert(size_t pos, Item* s) {

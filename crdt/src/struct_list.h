@@ -99,7 +99,7 @@ class StructList {
     } else {
       // Grow by a quarter rather than double: a large document keeps less idle capacity, and
       // growth stays geometric.
-      if (v_.size() == v_.capacity()) v_.reserve(v_.size() + v_.size() / 4 + 16);
+      if (v_.size() == v_.capacity()) Grow();
       v_.push_back(s);
     }
   }
@@ -133,6 +133,8 @@ class StructList {
   }
 
  private:
+  // Makes room for a quarter more structs (see push_back).
+  void Grow();
   // Moves the gap so that it starts at logical index `pos`.
   void MoveGap(size_t pos) const;
   void CloseGap() const;

@@ -1,5 +1,6 @@
 // Text: the Yjs YText position walk and plain-text edits, and the public Text handle.
 #include <algorithm>
+#include <cassert>
 
 #include "accord/crdt/doc.h"
 #include "doc_impl.h"
@@ -44,12 +45,40 @@ Any AttrOrNull(const Attributes& attrs, const std::string& key) {
   return (v == nullptr || v->is_undefined()) ? Any(Null{}) : *v;
 }
 
+// Runs of at least this many deleted items are remembered in the transaction.
+constexpr int kMinRememberedRun = 8;
+
+// Steps `pos` over the run of deleted items at pos.right, as repeated TextPosition::Forward
+// would (over a deleted item it only moves left and right), jumping over the part of the run
+// the transaction remembers.
+bool remember_deleted_runs = true;
+
+void SkipDeletedRun(Transaction& txn, TextPosition& pos) {
+  Item* const first = pos.right;
+  Item* last = remember_deleted_runs ? txn.DeletedRunEnd(first) : first;
+#ifndef NDEBUG
+  for (Item* i = first; i != last; i = i->right) assert(i->deleted() && i->right != nullptr);
+#endif
+  int walked = 0;
+  while (last->right != nullptr && last->right->deleted()) {
+    last = last->right;
+    ++walked;
+  }
+  if (walked >= kMinRememberedRun && remember_deleted_runs) txn.NoteDeletedRun(first, last);
+  pos.left = last;
+  pos.right = last->right;
+}
+
 void FindNextPosition(Transaction& txn, TextPosition& pos, uint64_t count) {
   while (pos.right != nullptr && count > 0) {
     Item* r = pos.right;
+    if (r->deleted()) {
+      SkipDeletedRun(txn, pos);
+      continue;
+    }
     if (IsFormat(r)) {
-      if (!r->deleted()) UpdateCurrentAttributes(pos.current_attributes, AsFormat(r));
-    } else if (!r->deleted()) {
+      UpdateCurrentAttributes(pos.current_attributes, AsFormat(r));
+    } else {
       if (count < r->length) GetItemCleanStart(txn, Id{r->id.client, r->id.clock + count});
       pos.index += r->length;
       count -= std::min(count, r->length);
@@ -118,6 +147,8 @@ void InsertNegatedAttributes(Transaction& txn, AbstractType* parent, TextPositio
 }
 
 }  // namespace
+
+void SetRememberDeletedRunsForTesting(bool on) { remember_deleted_runs = on; }
 
 // Yjs cleanupFormattingGap: removes formatting items made redundant by a deletion.
 void CleanupFormattingGap(Transaction& txn, Item* start, Item* curr,
@@ -276,7 +307,11 @@ void DeleteText(Transaction& txn, AbstractType* parent, TextPosition& pos, uint6
   Item* start = pos.right;
   while (length > 0 && pos.right != nullptr) {
     Item* r = pos.right;
-    if (!r->deleted()) {
+    if (r->deleted()) {
+      SkipDeletedRun(txn, pos);
+      continue;
+    }
+    {
       const uint8_t ref = r->content->ref();
       if (ref == kRefType || ref == kRefEmbed || ref == kRefString) {
         if (length < r->length) GetItemCleanStart(txn, Id{r->id.client, r->id.clock + length});

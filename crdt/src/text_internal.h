@@ -70,6 +70,10 @@ void CleanupTextFormatting(Transaction& txn, AbstractType* type);
 // Runs before `done` is garbage-collected and merged.
 void CleanupTextAfterTransaction(Transaction& done, Transaction& cleanup);
 
+// Tests compare edits with and without the transaction's remembered runs of deleted items
+// (Transaction::DeletedRunEnd), which must not change any result. On by default.
+void SetRememberDeletedRunsForTesting(bool on);
+
 // The concatenated live strings of a text type (Yjs YText.toString).
 std::string TextToString(const AbstractType* type);
 

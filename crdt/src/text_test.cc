@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+
 #include "accord/crdt/doc.h"
+#include "text_internal.h"
 
 namespace accord::crdt {
 namespace {
@@ -54,6 +58,53 @@ TEST(TextTest, SequentialTypingMergesIntoOneStruct) {
   std::vector<uint8_t> s = State(doc);
   EXPECT_LT(s.size(), 1030u);  // one string struct, not a thousand
   EXPECT_EQ(t.Length(), 1000u);
+}
+
+// One transaction of random edits, biased towards deleting again and again at one place (the
+// case the remembered runs of deleted items are for), with typing between and into the gaps.
+// Returns the v1 and v2 state; checks the text against a plain string.
+std::pair<std::vector<uint8_t>, std::vector<uint8_t>> OneTransactionSession(uint32_t seed) {
+  Doc doc(DocOptions{.client_id = 7});
+  Text t = *doc.GetText("t");
+  std::mt19937 rng(seed);
+  std::string model;
+  doc.Transact([&] {
+    uint64_t cursor = 0;
+    for (int i = 0; i < 3000; ++i) {
+      const uint32_t op = rng() % 10;
+      if (op == 0 || model.empty()) {
+        cursor = model.empty() ? 0 : rng() % (model.size() + 1);
+      }
+      cursor = std::min<uint64_t>(cursor, model.size());
+      if (op < 4 || model.empty()) {
+        const std::string s(1 + rng() % 3, static_cast<char>('a' + rng() % 26));
+        ASSERT_TRUE(t.Insert(cursor, s).ok());
+        model.insert(cursor, s);
+        if (op % 2 == 0) cursor += s.size();
+      } else if (cursor < model.size()) {
+        const uint64_t n = std::min<uint64_t>(1 + rng() % 2, model.size() - cursor);
+        ASSERT_TRUE(t.Delete(cursor, n).ok());  // forward delete: the cursor stays
+        model.erase(cursor, n);
+      } else if (cursor > 0) {
+        ASSERT_TRUE(t.Delete(cursor - 1, 1).ok());  // backspace
+        model.erase(--cursor, 1);
+      }
+    }
+  });
+  EXPECT_EQ(t.ToString(), model);
+  return {*doc.EncodeStateAsUpdate({}, UpdateFormat::kV1),
+          *doc.EncodeStateAsUpdate({}, UpdateFormat::kV2)};
+}
+
+TEST(TextTest, RememberedDeletedRunsChangeNothing) {
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    SetRememberDeletedRunsForTesting(false);
+    const auto plain = OneTransactionSession(seed);
+    SetRememberDeletedRunsForTesting(true);
+    const auto remembered = OneTransactionSession(seed);
+    EXPECT_EQ(plain.first, remembered.first) << "seed " << seed;
+    EXPECT_EQ(plain.second, remembered.second) << "seed " << seed;
+  }
 }
 
 }  // namespace

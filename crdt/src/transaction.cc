@@ -100,6 +100,7 @@ void Transaction::Reset(const void* origin, bool local) {
   changed_.clear();
   if (!before_index_.empty()) before_index_.clear();
   if (!changed_index_.empty()) changed_index_.clear();
+  ForgetDeletedRuns();
 }
 
 StructStore& Transaction::store() const { return doc_->store(); }

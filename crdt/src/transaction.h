@@ -69,6 +69,24 @@ class Transaction {
     delete_set.Add(client, clock, len);
   }
 
+  // Runs of deleted items that text edits walked over, first item -> last item, so that the
+  // next edit starting there jumps over the run. Repeated deletion at one place within one
+  // transaction would otherwise walk the whole growing run every time (merging shrinks such
+  // runs only when the transaction ends), which made a trace replayed as one transaction many
+  // times slower than one transaction per edit. An entry stays valid while nothing is inserted
+  // between two deleted items (IntegrateItem calls ForgetDeletedRuns then): items are never
+  // undeleted, a split of a deleted item adds a deleted item, and items are freed or moved only
+  // after the transaction (Reset clears the entries).
+  Item* DeletedRunEnd(Item* first) const {
+    if (deleted_runs_.empty()) return first;
+    auto it = deleted_runs_.find(first);
+    return it == deleted_runs_.end() ? first : it->second;
+  }
+  void NoteDeletedRun(Item* first, Item* last) { deleted_runs_[first] = last; }
+  void ForgetDeletedRuns() {
+    if (!deleted_runs_.empty()) deleted_runs_.clear();
+  }
+
   // The state before the transaction is recorded lazily (Yjs takes the whole state vector up
   // front): a client's clock is noted when the transaction first adds a struct of that client
   // (NoteStateChange, called before every StructStore::Add); any other client still has its
@@ -101,6 +119,7 @@ class Transaction {
   // Indexes for transactions touching many clients / types (remote updates), else empty.
   std::unordered_map<uint64_t, uint64_t> before_index_;
   std::unordered_set<AbstractType*> changed_index_;
+  std::unordered_map<Item*, Item*> deleted_runs_;
 };
 
 // Records that `type` changed (under map key `parent_sub`, or as a list when nullptr), unless

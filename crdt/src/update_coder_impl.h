@@ -14,6 +14,7 @@
 
 #include "lib0_decoder.h"
 #include "lib0_encoder.h"
+#include "prefault.h"
 #include "rle_coders.h"
 #include "update_coder.h"
 
@@ -94,6 +95,7 @@ class UpdateEncoderV2 final : public UpdateEncoder {
                 right_clock_.size_hint() + info_.size_hint() + string_.size_hint() +
                 parent_info_.size_hint() + type_ref_.size_hint() + len_.size_hint() + rest_.size() +
                 256);
+    PrefaultForWrite(out.data(), out.capacity());
     out.push_back(0);  // feature flag, reserved by Yjs
     key_clock_.AppendColumnTo(&out);
     client_.AppendColumnTo(&out);
