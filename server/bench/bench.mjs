@@ -12,14 +12,15 @@
 // (accordd and accord; default build/bin). More knobs in README.md.
 import fs from 'node:fs'
 import os from 'node:os'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { BenchClient, openMany, sourceAddress } from './lib/client.mjs'
 import { bigDocument } from './lib/doc.mjs'
 import { cpuSeconds, memory } from './lib/proc.mjs'
 import {
-  SERVER_NAMES, makeTempDir, prepareAccordData, probeWebSocket, removeTempDirs, startServer
+  SERVER_NAMES, accorddThreads, makeTempDir, prepareAccordData, probeWebSocket, removeTempDirs, startServer
 } from './lib/servers.mjs'
 
 const env = process.env
@@ -37,12 +38,15 @@ const CFG = {
 // BENCH_B_REPLICA=1: typing clients integrate every remote update into their Y.Doc (costs the
 // generator ~4,500 applies/s at full size); by default they type into their own view.
 const REPLICAS = env.BENCH_B_REPLICA === '1'
+// BENCH_B_WORKERS: worker threads holding B's clients, each its own event loop (see README.md).
+const B_WORKERS = Math.max(1, num('BENCH_B_WORKERS', 2))
 const SERVERS = env.BENCH_SERVERS ? env.BENCH_SERVERS.split(',') : SERVER_NAMES
 const SCENARIOS = (env.BENCH_SCENARIOS || 'A,B,C').toUpperCase().split(',')
 const PEERS = SERVER_NAMES.filter((s) => s !== 'accordd')
 
 const log = (...a) => console.log(...a)
 const live = new Set() // server handles still running, killed if we exit early
+const liveWorkers = new Set() // B's worker threads, ended if their scenario fails or times out
 process.on('exit', () => {
   for (const h of live) try { h.child.kill('SIGKILL') } catch {}
   removeTempDirs()
@@ -124,133 +128,165 @@ async function scenarioA (name, opts) {
 
 // --- scenario B: fan-out latency and CPU per update -------------------------------------------
 
-async function scenarioB (name, opts) {
+// Starts the worker threads that hold B's clients (lib/fanout-worker.mjs); client i goes to
+// worker i % workers, so typists and listeners are spread evenly. Returns { maxEdits, send(msg)
+// to every worker, next(type): every worker's next reply, which must be of that type, kill() }.
+function startFanoutWorkers (h, count) {
   const { bClients: n, bTypists: typists, bRate: rate, bSeconds: seconds } = CFG
-  const maxEdits = Math.ceil(typists * rate * (seconds + 5) * 1.5) + 100
-  const sendTime = new Float64Array(maxEdits)
-  const sender = new Int32Array(maxEdits).fill(-1)
-  const received = new Uint16Array(maxEdits)
-  const lastArrival = new Float64Array(maxEdits)
-  let lat = new Float64Array(1 << 20)
-  let nLat = 0
-  let duplicates = 0
-  let nextId = 0
-  // Each edit inserts "~k<id>~ "; receivers find the ids in the raw update bytes (Yjs keeps
-  // inserted strings verbatim in v1 updates), so a listener needs no Y.Doc.
-  const onUpdate = (client, payload, tRecv) => {
-    const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
-    let at = buf.indexOf(0x7e)
-    while (at >= 0 && at + 3 < buf.length) {
-      if (buf[at + 1] !== 0x6b) { at = buf.indexOf(0x7e, at + 1); continue } // '~k'
-      let id = 0
-      let j = at + 2
-      while (j < buf.length && buf[j] >= 0x30 && buf[j] <= 0x39) id = id * 10 + buf[j++] - 0x30
-      if (j === at + 2 || j >= buf.length || buf[j] !== 0x7e) { at = buf.indexOf(0x7e, at + 1); continue }
-      at = buf.indexOf(0x7e, j + 1)
-      if (id >= maxEdits) continue
-      const from = sender[id]
-      if (from < 0 || from === client.index) continue // not ours, or the sender's own echo
-      if (id <= client.lastSeen[from]) { duplicates++; continue }
-      client.lastSeen[from] = id
-      const l = tRecv - sendTime[id]
-      if (nLat === lat.length) { const g = new Float64Array(lat.length * 2); g.set(lat); lat = g }
-      lat[nLat++] = l
-      received[id]++
-      if (tRecv > lastArrival[id]) lastArrival[id] = tRecv
+  const maxSeq = Math.ceil(rate * (seconds + 5) * 1.5) + 10
+  const workers = []
+  const inbox = [] // per worker: messages not yet taken by next()
+  const waiting = [] // per worker: a resolver waiting for the next message
+  for (let w = 0; w < count; w++) {
+    const indices = []
+    for (let i = w; i < n; i += count) indices.push(i)
+    const worker = new Worker(new URL('./lib/fanout-worker.mjs', import.meta.url), {
+      workerData: {
+        url: h.url('b-doc'),
+        framing: h.framing,
+        indices,
+        typists,
+        rate,
+        maxSeq,
+        integrate: REPLICAS,
+        concurrency: Math.max(1, Math.ceil(50 / count)) // 50 handshakes in flight in all
+      }
+    })
+    inbox.push([])
+    waiting.push(null)
+    const deliver = (msg) => {
+      if (waiting[w]) { const r = waiting[w]; waiting[w] = null; r(msg) } else inbox[w].push(msg)
+    }
+    worker.on('message', deliver)
+    worker.on('error', (e) => deliver({ type: 'error', message: e.message }))
+    worker.on('exit', (code) => deliver({ type: 'error', message: `exited (${code})` }))
+    workers.push(worker)
+    liveWorkers.add(worker)
+  }
+  const take = (w) => (inbox[w].length ? Promise.resolve(inbox[w].shift()) : new Promise((resolve) => { waiting[w] = resolve }))
+  return {
+    maxEdits: maxSeq * typists,
+    send: (msg) => { for (const wk of workers) wk.postMessage(msg) },
+    // The first worker to fail (or answer out of turn) fails the whole wait.
+    next: (type) => Promise.all(workers.map((_, w) => take(w).then((m) => {
+      if (m.type === type) return m
+      throw new Error(`B worker ${w}: ${m.type === 'error' ? m.message : `answered ${m.type}, expected ${type}`}`)
+    }))),
+    async kill () {
+      for (const wk of workers) liveWorkers.delete(wk)
+      await Promise.all(workers.map((wk) => wk.terminate()))
     }
   }
+}
 
+async function scenarioB (name, opts) {
+  const seconds = CFG.bSeconds
   await withServer(name, opts, async (h) => {
-    const clients = await openMany(n, (i) => {
-      const c = new BenchClient(h, 'b-doc', {
-        replica: i < typists, integrate: REPLICAS, localAddress: sourceAddress(i), onUpdate
-      })
-      c.index = i
-      c.lastSeen = new Int32Array(typists).fill(-1)
-      return c
-    }, 50)
-    await sleep(1000)
-    const cpu0 = cpuSeconds(h.pid)
-    const gen0 = process.cpuUsage()
-    const elu0 = performance.eventLoopUtilization()
-    const delay = monitorEventLoopDelay({ resolution: 10 })
-    delay.enable()
-    const t0 = performance.now()
-    const timers = []
-    const rand = Math.random
-    for (let i = 0; i < typists; i++) {
-      const c = clients[i]
-      const text = c.doc.getText('t')
-      let cursor = 0
-      const tick = () => {
-        if (nextId >= maxEdits || c.closed) return
-        const id = nextId++
-        sender[id] = i
-        // Typing moves the cursor forward; now and then the writer jumps elsewhere.
-        if (rand() < 0.05 || cursor > text.length) cursor = Math.floor(rand() * (text.length + 1))
-        const s = `~k${id}~ `
-        sendTime[id] = performance.now()
-        text.insert(cursor, s) // sent by the doc's update handler, synchronously
-        cursor += s.length
-      }
-      timers.push(setTimeout(() => timers.push(setInterval(tick, 1000 / rate)), rand() * (1000 / rate)))
+    const pool = startFanoutWorkers(h, B_WORKERS)
+    try {
+      await pool.next('opened')
+      await sleep(1000)
+      const cpu0 = cpuSeconds(h.pid)
+      const gen0 = process.cpuUsage()
+      const t0 = performance.now()
+      pool.send({ type: 'start' })
+      await sleep(seconds * 1000)
+      pool.send({ type: 'stop' })
+      const stopped = await pool.next('stopped')
+      const typed = performance.now() - t0
+      const nextId = stopped.reduce((sum, m) => sum + m.sent, 0) // edits sent in all
+      pool.send({ type: 'drain', total: nextId, ms: 5000 })
+      const drained = await pool.next('drained')
+      const cpu1 = cpuSeconds(h.pid)
+      const gen = process.cpuUsage(gen0)
+      const mem = memory(h.pid)
+      pool.send({ type: 'close' })
+      await pool.next('closed')
+      reportB(name, { typed, nextId, drained, cpu: cpu1 - cpu0, gen, mem, maxEdits: pool.maxEdits })
+    } finally {
+      await pool.kill()
     }
-    await sleep(seconds * 1000)
-    for (const t of timers) { clearTimeout(t); clearInterval(t) }
-    const typed = performance.now() - t0
-    const expected = nextId * (n - 1)
-    const drainStart = performance.now()
-    while (nLat < expected && performance.now() - drainStart < 5000) await sleep(50)
-    const cpu1 = cpuSeconds(h.pid)
-    const gen = process.cpuUsage(gen0)
-    const elu = performance.eventLoopUtilization(elu0)
-    delay.disable()
-    const mem = memory(h.pid)
-    const closedEarly = clients.filter((c) => c.closed).length
-    for (const c of clients) c.close()
-
-    const sorted = lat.slice(0, nLat).sort()
-    const all = []
-    for (let id = 0; id < nextId; id++) if (received[id] === n - 1) all.push(lastArrival[id] - sendTime[id])
-    const allSorted = Float64Array.from(all).sort()
-    const cpuPerK = (cpu1 - cpu0) / (nextId / 1000)
-    row('B', 'fan-out latency p50 (ms)', '', 2).values[name] = quantile(sorted, 0.5)
-    row('B', 'fan-out latency p99 (ms)', 'p99 <= 1/3 of best peer', 2).values[name] = quantile(sorted, 0.99)
-    row('B', 'reached all clients p50 (ms)', '', 2).values[name] = quantile(allSorted, 0.5)
-    row('B', 'reached all clients p99 (ms)', '', 2).values[name] = quantile(allSorted, 0.99)
-    row('B', 'server CPU s per 1,000 updates', '>= 3x less than best peer', 3).values[name] = cpuPerK
-    row('B', 'updates sent / deliveries missing', '', 0).values[name] = `${nextId} / ${expected - nLat}`
-    row('B', 'server RSS at end (MiB)').values[name] = mem.rss / 1048576
-    const genCpu = (gen.user + gen.system) / 1000 / typed
-    row('B', 'generator CPU / event-loop use', '', 0).values[name] =
-      `${(genCpu * 100).toFixed(0)}% / ${(elu.utilization * 100).toFixed(0)}%`
-    log(`  ${name}: ${nextId} edits in ${(typed / 1000).toFixed(1)} s, ${nLat}/${expected} deliveries, ` +
-      `p50 ${quantile(sorted, 0.5).toFixed(2)} ms, p99 ${quantile(sorted, 0.99).toFixed(2)} ms, ` +
-      `server CPU ${(cpu1 - cpu0).toFixed(2)} s; generator CPU ${(genCpu * 100).toFixed(0)}%, ` +
-      `event loop ${(elu.utilization * 100).toFixed(0)}% busy, delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms` +
-      (duplicates ? `, ${duplicates} duplicate deliveries` : '') +
-      (closedEarly ? `, ${closedEarly} clients closed by the server` : '') +
-      `; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`)
-    if (os.loadavg()[0] > os.cpus().length * 1.5) {
-      notes.push(`B/${name}: machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs ` +
-        'during the run: the server and the generator were short of CPU, figures are not reliable')
-    }
-    if (nLat < expected) {
-      notes.push(`B/${name}: ${expected - nLat} of ${expected} deliveries had not arrived 5 s after typing stopped ` +
-        '(the server fell behind; its latencies cover only what arrived)')
-    }
-    if (env.BENCH_LAT_HIST === '1') {
-      const edges = [1, 2, 5, 10, 20, 30, 40, 50, 100, 200, 500, 1000, Infinity]
-      const counts = edges.map(() => 0)
-      for (const l of sorted) counts[edges.findIndex((e) => l < e)]++
-      log('    latency histogram (ms): ' + edges.map((e, i) => `<${e}: ${(counts[i] / sorted.length * 100).toFixed(1)}%`).join(', '))
-    }
-    if (elu.utilization > 0.9 || genCpu > 0.9) {
-      notes.push(`B/${name}: the generator was saturated (event loop ${(elu.utilization * 100).toFixed(0)}% busy, ` +
-        `CPU ${(genCpu * 100).toFixed(0)}%): latencies include its queueing`)
-    }
-    if (closedEarly) notes.push(`B/${name}: ${closedEarly} clients were closed by the server during the run`)
   })
+}
+
+// Turns the workers' delivery records into B's figures, rows and notes.
+function reportB (name, { typed, nextId, drained, cpu, gen, mem, maxEdits }) {
+  const n = CFG.bClients
+  // One send time per edit, from whichever worker holds its typist (NaN elsewhere).
+  const sendTime = new Float64Array(maxEdits).fill(NaN)
+  for (const d of drained) {
+    for (let id = 0; id < maxEdits; id++) if (!Number.isNaN(d.sendTime[id])) sendTime[id] = d.sendTime[id]
+  }
+  const received = new Uint16Array(maxEdits)
+  const lastArrival = new Float64Array(maxEdits)
+  let nLat = 0
+  for (const d of drained) nLat += d.ids.length
+  const lat = new Float64Array(nLat)
+  let k = 0
+  let strays = 0 // marker-like bytes naming an edit nobody sent: not a delivery
+  for (const d of drained) {
+    const { ids, times } = d
+    for (let r = 0; r < ids.length; r++) {
+      const id = ids[r]
+      const t = times[r]
+      if (Number.isNaN(sendTime[id])) { strays++; continue }
+      lat[k++] = t - sendTime[id]
+      received[id]++
+      if (t > lastArrival[id]) lastArrival[id] = t
+    }
+  }
+  nLat = k
+  const expected = nextId * (n - 1)
+  const duplicates = drained.reduce((sum, d) => sum + d.duplicates, 0)
+  const closedEarly = drained.reduce((sum, d) => sum + d.closedEarly, 0)
+  const sorted = lat.subarray(0, nLat).sort()
+  const all = []
+  for (let id = 0; id < maxEdits; id++) if (received[id] === n - 1) all.push(lastArrival[id] - sendTime[id])
+  const allSorted = Float64Array.from(all).sort()
+  const cpuPerK = cpu / (nextId / 1000)
+  row('B', 'fan-out latency p50 (ms)', '', 2).values[name] = quantile(sorted, 0.5)
+  row('B', 'fan-out latency p99 (ms)', 'p99 <= 1/3 of best peer', 2).values[name] = quantile(sorted, 0.99)
+  row('B', 'reached all clients p50 (ms)', '', 2).values[name] = quantile(allSorted, 0.5)
+  row('B', 'reached all clients p99 (ms)', '', 2).values[name] = quantile(allSorted, 0.99)
+  row('B', 'server CPU s per 1,000 updates', '>= 3x less than best peer', 3).values[name] = cpuPerK
+  row('B', 'updates sent / deliveries missing', '', 0).values[name] = `${nextId} / ${expected - nLat}`
+  row('B', 'server RSS at end (MiB)').values[name] = mem.rss / 1048576
+  // Saturation is per thread: the busiest worker is what queues arrivals.
+  const genCpu = Math.max(...drained.map((d) => d.cpu))
+  const elu = Math.max(...drained.map((d) => d.elu))
+  const delayP99 = Math.max(...drained.map((d) => d.delayP99))
+  const processCpu = (gen.user + gen.system) / 1000 / typed
+  row('B', 'generator CPU / event-loop use', '', 0).values[name] =
+    `${(genCpu * 100).toFixed(0)}% / ${(elu * 100).toFixed(0)}%`
+  const pct = (x) => `${(x * 100).toFixed(0)}%`
+  log(`  ${name}: ${nextId} edits in ${(typed / 1000).toFixed(1)} s, ${nLat}/${expected} deliveries, ` +
+    `p50 ${quantile(sorted, 0.5).toFixed(2)} ms, p99 ${quantile(sorted, 0.99).toFixed(2)} ms, ` +
+    `server CPU ${cpu.toFixed(2)} s; generator: ${drained.length} workers, CPU ${drained.map((d) => pct(d.cpu)).join(' ')} ` +
+    `(process ${pct(processCpu)}), event loop ${drained.map((d) => pct(d.elu)).join(' ')} busy, ` +
+    `delay p99 ${drained.map((d) => d.delayP99.toFixed(1)).join(' ')} ms` +
+    (duplicates ? `, ${duplicates} duplicate deliveries` : '') +
+    (strays ? `, ${strays} markers of unsent edits ignored` : '') +
+    (closedEarly ? `, ${closedEarly} clients closed by the server` : '') +
+    `; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`)
+  if (os.loadavg()[0] > os.cpus().length * 1.5) {
+    notes.push(`B/${name}: machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs ` +
+      'during the run: the server and the generator were short of CPU, figures are not reliable')
+  }
+  if (nLat < expected) {
+    notes.push(`B/${name}: ${expected - nLat} of ${expected} deliveries had not arrived 5 s after typing stopped ` +
+      '(the server fell behind; its latencies cover only what arrived)')
+  }
+  if (env.BENCH_LAT_HIST === '1') {
+    const edges = [1, 2, 5, 10, 20, 30, 40, 50, 100, 200, 500, 1000, Infinity]
+    const counts = edges.map(() => 0)
+    for (const l of sorted) counts[edges.findIndex((e) => l < e)]++
+    log('    latency histogram (ms): ' + edges.map((e, i) => `<${e}: ${(counts[i] / sorted.length * 100).toFixed(1)}%`).join(', '))
+  }
+  if (elu > 0.9 || genCpu > 0.9) {
+    notes.push(`B/${name}: the generator was saturated (busiest worker: event loop ${pct(elu)} busy, ` +
+      `CPU ${pct(genCpu)}, delay p99 ${delayP99.toFixed(1)} ms): latencies include its queueing`)
+  }
+  if (closedEarly) notes.push(`B/${name}: ${closedEarly} clients were closed by the server during the run`)
 }
 
 // --- scenario C: cold open of a large document ------------------------------------------------
@@ -364,7 +400,8 @@ async function main () {
   const started = performance.now()
   log(`server bench${SMOKE ? ' (smoke)' : ''} on ${os.cpus().length} CPUs, load average ` +
     `${os.loadavg()[0].toFixed(1)}: A ${CFG.aDocs} docs; B ${CFG.bClients} clients, ` +
-    `${CFG.bTypists} typing ${CFG.bRate}/s for ${CFG.bSeconds} s; C ${(CFG.cBytes / 1e6).toFixed(2)} MB x ${CFG.cReps}`)
+    `${CFG.bTypists} typing ${CFG.bRate}/s for ${CFG.bSeconds} s (generator: ${B_WORKERS} worker threads); ` +
+    `C ${(CFG.cBytes / 1e6).toFixed(2)} MB x ${CFG.cReps}; accordd --threads ${accorddThreads()}`)
 
   const skip = {}
   if (SERVERS.includes('accordd')) {
@@ -418,6 +455,7 @@ async function main () {
         notes.push(`${sc}/${s} failed: ${msg}`)
         failures.push([sc, s])
         for (const h of live) { h.child.kill('SIGKILL'); live.delete(h) }
+        for (const w of liveWorkers) { w.terminate(); liveWorkers.delete(w) }
       }
     }
   }

@@ -27,3 +27,12 @@ export function memory (pid) {
   }
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
 }
+
+// CPU seconds (user + system) of the calling thread only: a worker thread's own load, which
+// process.cpuUsage() (whole process) cannot tell apart. /proc/thread-self is the thread making
+// the read, and readFileSync reads on the calling thread.
+export function threadCpuSeconds () {
+  const stat = fs.readFileSync('/proc/thread-self/stat', 'latin1')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
+}

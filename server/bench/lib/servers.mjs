@@ -126,11 +126,22 @@ export function prepareAccordData (dataDir) {
   return token
 }
 
+// accordd's worker threads in the benchmark (BENCH_ACCORDD_THREADS, default 1): the Node peers
+// run one event loop, i.e. use one core; the VPS we target has one vCPU; and on a 2-core bench
+// machine the load generator needs the other core. accordd's own default (one thread per core)
+// would compare two cores against one and starve the generator.
+export function accorddThreads () {
+  const v = process.env.BENCH_ACCORDD_THREADS
+  const n = v === undefined || v === '' ? 1 : Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ACCORDD_THREADS=${v}: want a whole number >= 1`)
+  return n
+}
+
 async function startAccordd ({ dataDir, token }) {
   const bin = path.join(accordBinDir(), 'accordd')
   if (!fs.existsSync(bin)) throw new Error(`no accordd binary at ${bin}`)
   const port = await freePort()
-  const args = ['--data', dataDir, '--listen', `127.0.0.1:${port}`]
+  const args = ['--data', dataDir, '--listen', `127.0.0.1:${port}`, '--threads', String(accorddThreads())]
   const child = spawnQuiet(bin, args, {})
   const handle = new ServerHandle('accordd', child, port)
   try {
