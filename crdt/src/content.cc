@@ -1,6 +1,7 @@
 #include "content.h"
 
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "abstract_type.h"
@@ -142,32 +143,143 @@ void GiveBlock(BlockCache& cache, void* p, size_t size) {
 
 }  // namespace
 
-void* ContentString::operator new(size_t size) { return TakeBlock(string_blocks, size); }
-void ContentString::operator delete(void* p, size_t size) { GiveBlock(string_blocks, p, size); }
 void* ContentDeleted::operator new(size_t size) { return TakeBlock(deleted_blocks, size); }
 void ContentDeleted::operator delete(void* p, size_t size) { GiveBlock(deleted_blocks, p, size); }
 
 // ---- String ----
 
-ContentString::ContentString(std::string utf8)
-    : Content(kRefString), str_(std::move(utf8)), utf16_len_(Utf16Length(str_)) {}
+namespace {
 
-std::unique_ptr<Content> ContentString::Copy() const {
-  return std::make_unique<ContentString>(str_, utf16_len_);
+// Blocks of up to this many bytes (every ASCII keystroke) are served from the block cache;
+// glibc's smallest chunk holds 24 bytes anyway, so rounding such requests up costs nothing.
+constexpr size_t kSmallStringBlock = 24;
+
+void* AllocStringBlock(size_t size) {
+  if (size <= kSmallStringBlock) return TakeBlock(string_blocks, kSmallStringBlock);
+  return ::operator new(size);
 }
 
+void FreeStringBlock(void* p, size_t size) {
+  if (size <= kSmallStringBlock) {
+    GiveBlock(string_blocks, p, kSmallStringBlock);
+  } else {
+    ::operator delete(p);  // unsized: clang (the fuzz build) has no sized delete by default
+  }
+}
+
+constexpr size_t kUtf16Field = sizeof(uint32_t);
+
+}  // namespace
+
+#if defined(__x86_64__) || defined(__aarch64__)
+// The members share the base's tail padding; the text starts right after.
+static_assert(sizeof(ContentString) == 16);
+#endif
+
+std::unique_ptr<ContentString> ContentString::Make(std::string_view utf8) {
+  return Make(utf8, Utf16Length(utf8));
+}
+
+std::unique_ptr<ContentString> ContentString::Make(std::string_view utf8, uint64_t utf16_len) {
+  if (utf8.size() > UINT32_MAX) return MakeGrowable(utf8, utf16_len, utf8.size());
+  const bool ascii = utf16_len == utf8.size();
+  const size_t block = sizeof(ContentString) + (ascii ? 0 : kUtf16Field) + utf8.size();
+  void* p = AllocStringBlock(block);
+  auto* c = ::new (p) ContentString(ascii ? kAscii : kInline, static_cast<uint32_t>(utf8.size()));
+  c->SetInline(utf8, utf16_len);
+  return std::unique_ptr<ContentString>(c);
+}
+
+std::unique_ptr<ContentString> ContentString::MakeGrowable(std::string_view utf8,
+                                                           uint64_t utf16_len, size_t reserve) {
+  void* p = AllocStringBlock(sizeof(ContentString) + sizeof(Growable));
+  auto* c = ::new (p) ContentString(kGrowable, 0);
+  Growable* g = ::new (c->tail()) Growable{std::string(), utf16_len};
+  std::unique_ptr<ContentString> owned(c);
+  g->text.reserve(reserve);
+  g->text.assign(utf8);
+  return owned;
+}
+
+void ContentString::SetInline(std::string_view utf8, uint64_t utf16_len) {
+  // Only shrinks (or fills a fresh block): the block was sized for at least this much.
+  size_ = static_cast<uint32_t>(utf8.size());
+  char* data = tail();
+  if (mode_ == kInline) {
+    const auto units = static_cast<uint32_t>(utf16_len);
+    std::memcpy(data, &units, kUtf16Field);
+    data += kUtf16Field;
+  }
+  if (!utf8.empty()) std::memmove(data, utf8.data(), utf8.size());
+}
+
+size_t ContentString::BlockSize() const {
+  switch (mode_) {
+    case kAscii:
+      return sizeof(ContentString) + size_;
+    case kInline:
+      return sizeof(ContentString) + kUtf16Field + size_;
+    case kGrowable:
+      break;
+  }
+  return sizeof(ContentString) + sizeof(Growable);
+}
+
+ContentString::~ContentString() {
+  if (mode_ == kGrowable) growable().~Growable();
+}
+
+void ContentString::operator delete(ContentString* p, std::destroying_delete_t) {
+  // An inline string that was split keeps its original block, which may be larger than
+  // BlockSize() now says; a small-block answer is still at least kSmallStringBlock, so the cache
+  // only ever hands out blocks that are large enough.
+  const size_t size = p->BlockSize();
+  p->~ContentString();
+  FreeStringBlock(p, size);
+}
+
+std::string_view ContentString::str() const {
+  switch (mode_) {
+    case kAscii:
+      return std::string_view(tail(), size_);
+    case kInline:
+      return std::string_view(tail() + kUtf16Field, size_);
+    case kGrowable:
+      break;
+  }
+  return growable().text;
+}
+
+uint64_t ContentString::Length() const {
+  switch (mode_) {
+    case kAscii:
+      return size_;
+    case kInline: {
+      uint32_t units;
+      std::memcpy(&units, tail(), kUtf16Field);
+      return units;
+    }
+    case kGrowable:
+      break;
+  }
+  return growable().utf16_len;
+}
+
+std::unique_ptr<Content> ContentString::Copy() const { return Make(str(), Length()); }
+
 void ContentString::AppendRange(uint64_t from, uint64_t to, std::string* out) const {
-  if (utf16_len_ == str_.size()) {  // ASCII: units are bytes
-    out->append(str_, from, to - from);
+  const std::string_view s = str();
+  if (Length() == s.size()) {  // ASCII: units are bytes
+    out->append(s.substr(from, to - from));
     return;
   }
   uint64_t unit = 0;
   size_t i = 0;
-  while (i < str_.size() && unit < to) {
-    size_t n = SeqLen(static_cast<unsigned char>(str_[i]));
+  while (i < s.size() && unit < to) {
+    size_t n = SeqLen(static_cast<unsigned char>(s[i]));
     uint64_t units = n == 4 ? 2 : 1;
     if (unit >= from && unit + units <= to) {
-      out->append(str_, i, n);
+      out->append(s.substr(i, n));
     } else if (unit + units > from && unit < to) {
       // Only part of a surrogate pair is in range: that half alone becomes U+FFFD.
       out->append(kReplacement);
@@ -178,41 +290,79 @@ void ContentString::AppendRange(uint64_t from, uint64_t to, std::string* out) co
 }
 
 std::unique_ptr<Content> ContentString::Splice(uint64_t offset) {
-  std::string left, right;
-  if (utf16_len_ == str_.size()) {
-    right = str_.substr(offset);
-    str_.resize(offset);
-    // The left part would keep the whole run's buffer: give back what it cannot use soon.
-    if (str_.capacity() > str_.size() + str_.size() / 4 + 16) str_.shrink_to_fit();
+  const uint64_t len = Length();
+  const std::string_view s = str();
+  std::unique_ptr<ContentString> right;
+  std::string left;
+  const bool ascii = len == s.size();
+  if (ascii) {
+    right = Make(s.substr(offset), len - offset);
   } else {
+    std::string rest;
     AppendRange(0, offset, &left);
-    AppendRange(offset, utf16_len_, &right);
-    str_ = std::move(left);
+    AppendRange(offset, len, &rest);
+    right = Make(rest, len - offset);
   }
-  auto r = std::make_unique<ContentString>(std::move(right), utf16_len_ - offset);
-  utf16_len_ = offset;
-  return r;
-}
-
-bool ContentString::MergeWith(Content& right) {
-  auto& r = static_cast<ContentString&>(right);
-  // Typing appends a character at a time: grow by a quarter rather than double, so long runs
-  // keep less idle capacity (growth stays geometric).
-  const size_t need = str_.size() + r.str_.size();
-  if (need > str_.capacity()) str_.reserve(need + need / 4 + 8);
-  str_ += r.str_;
-  utf16_len_ += r.utf16_len_;
-  return true;
+  if (mode_ == kGrowable) {
+    Growable& g = growable();
+    if (ascii) {
+      g.text.resize(offset);
+    } else {
+      g.text = std::move(left);
+    }
+    // The left part would keep the whole run's buffer: give back what it cannot use soon.
+    if (g.text.capacity() > g.text.size() + g.text.size() / 4 + 16) g.text.shrink_to_fit();
+    g.utf16_len = offset;
+  } else if (ascii) {
+    SetInline(s.substr(0, offset), offset);
+  } else {
+    // The left part is never longer than the whole: a cut pair's 4 bytes become 3.
+    SetInline(left, offset);
+  }
+  return right;
 }
 
 void ContentString::Write(UpdateEncoder& encoder, uint64_t offset) const {
   if (offset == 0) {
-    encoder.WriteString(str_);
+    encoder.WriteString(str());
     return;
   }
   std::string s;
-  AppendRange(offset, utf16_len_, &s);
+  AppendRange(offset, Length(), &s);
   encoder.WriteString(s);
+}
+
+bool MergeContent(std::unique_ptr<Content>& left, Content& right) {
+  if (left->ref() != kRefString) return left->MergeWith(right);
+  auto* l = static_cast<ContentString*>(left.get());
+  const auto& r = static_cast<const ContentString&>(right);
+  const std::string_view more = r.str();
+  const size_t need = l->str().size() + more.size();
+  if (l->mode_ != ContentString::kGrowable) {
+    // Typing appends a character at a time: grow by a quarter rather than double, so long runs
+    // keep less idle capacity (growth stays geometric).
+    left = ContentString::MakeGrowable(l->str(), l->Length(), need + need / 4 + 8);
+    l = static_cast<ContentString*>(left.get());
+  }
+  ContentString::Growable& g = l->growable();
+  if (need > g.text.capacity()) g.text.reserve(need + need / 4 + 8);
+  g.text.append(more);
+  g.utf16_len += r.Length();
+  return true;
+}
+
+std::unique_ptr<Content> SpliceContent(std::unique_ptr<Content>& left, uint64_t offset) {
+  std::unique_ptr<Content> right = left->Splice(offset);
+  if (left->ref() == kRefString) {
+    auto* l = static_cast<ContentString*>(left.get());
+    // BlockSize() describes the text as it now is; the block still has the size it had before
+    // the split, which is at least that of the whole (left plus right) text.
+    const size_t held = l->BlockSize() + static_cast<ContentString&>(*right).str().size();
+    if (l->mode_ != ContentString::kGrowable && held >= l->BlockSize() + l->BlockSize() / 4 + 16) {
+      left = ContentString::Make(l->str(), l->Length());
+    }
+  }
+  return right;
 }
 
 // ---- Embed ----
@@ -413,7 +563,7 @@ std::unique_ptr<Content> ReadItemContent(UpdateDecoder& decoder, uint8_t info, T
     case kRefBinary:
       return std::make_unique<ContentBinary>(decoder.ReadBuf());
     case kRefString: {
-      auto c = std::make_unique<ContentString>(decoder.ReadString());
+      auto c = ContentString::Make(decoder.ReadString());
       if (c->Length() == 0) throw DecodeError("empty string content");
       return c;
     }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,8 @@ class Content {
   // Keeps [0, offset) and returns the rest; 0 < offset < Length(). Only the kinds whose length
   // can exceed 1 (Deleted, JSON, String, Any) can be split; the others are never asked to.
   virtual std::unique_ptr<Content> Splice(uint64_t offset);
-  // Appends `right` (same ref()) if this kind merges; returns whether it did.
+  // Appends `right` (same ref()) if this kind merges in place; returns whether it did. Strings
+  // merge only through MergeContent (their object may have to be replaced).
   virtual bool MergeWith(Content& right);
   // Writes the content from `offset` on (in Length() units).
   virtual void Write(UpdateEncoder& encoder, uint64_t offset) const = 0;
@@ -118,31 +120,62 @@ class ContentBinary final : public Content {
 // Text, stored as UTF-8 with its UTF-16 length cached. When the two lengths agree the text is
 // ASCII and UTF-16 offsets are byte offsets, so splitting and appending are O(1) to locate;
 // otherwise offsets are found by a scan of the (usually short) run.
+//
+// A loaded document holds tens of thousands of these, so the text lives in the same block as the
+// object: Make allocates the 16-byte header plus the text (plus a 4-byte UTF-16 length unless the
+// text is ASCII) exactly, where a std::string member cost a 56-byte object and, past 15 bytes, a
+// second block. Only a run that merging appends to (typing) moves its text to a growable buffer,
+// which keeps appending amortised O(1); that takes MergeContent, since the object is replaced.
 class ContentString final : public Content {
  public:
   // `utf8` must be valid UTF-8.
-  explicit ContentString(std::string utf8);
-  ContentString(std::string utf8, uint64_t utf16_len)
-      : Content(kRefString), str_(std::move(utf8)), utf16_len_(utf16_len) {}
-  // Recycled through a small per-thread cache (see content.cc): typing creates one per
-  // keystroke, and merging frees it again at the end of the transaction.
-  static void* operator new(size_t size);
-  static void operator delete(void* p, size_t size);
-  const std::string& str() const { return str_; }
-  uint64_t Length() const override { return utf16_len_; }
+  static std::unique_ptr<ContentString> Make(std::string_view utf8);
+  // `utf16_len` must be Utf16Length(utf8).
+  static std::unique_ptr<ContentString> Make(std::string_view utf8, uint64_t utf16_len);
+  // The block is variable-sized: reads the layout to free it after destroying the object.
+  static void operator delete(ContentString* p, std::destroying_delete_t);
+  ~ContentString() override;
+
+  std::string_view str() const;
+  uint64_t Length() const override;
   bool Countable() const override { return true; }
   std::unique_ptr<Content> Copy() const override;
-  // Splitting inside a surrogate pair replaces both halves by U+FFFD, as Yjs does.
+  // Splitting inside a surrogate pair replaces both halves by U+FFFD, as Yjs does. The left part
+  // stays in this block (SpliceContent re-packs it when that wastes much).
   std::unique_ptr<Content> Splice(uint64_t offset) override;
-  bool MergeWith(Content& right) override;
   void Write(UpdateEncoder& encoder, uint64_t offset) const override;
   // Appends the UTF-8 text of UTF-16 units [from, to) to `out` (a cut surrogate pair gives
   // U+FFFD for each half).
   void AppendRange(uint64_t from, uint64_t to, std::string* out) const;
 
  private:
-  std::string str_;
-  uint64_t utf16_len_;
+  friend bool MergeContent(std::unique_ptr<Content>& left, Content& right);
+  friend std::unique_ptr<Content> SpliceContent(std::unique_ptr<Content>& left, uint64_t offset);
+
+  // How the text is held (mode_). kAscii: the bytes follow the header (UTF-16 length = size_).
+  // kInline: a uint32 UTF-16 length, then the bytes. kGrowable: a Growable follows the header.
+  enum Mode : uint8_t { kAscii, kInline, kGrowable };
+  struct Growable {
+    std::string text;
+    uint64_t utf16_len;
+  };
+
+  explicit ContentString(Mode mode, uint32_t size)
+      : Content(kRefString), mode_(mode), size_(size) {}
+  // A growable string holding `utf8` with room for `reserve` bytes.
+  static std::unique_ptr<ContentString> MakeGrowable(std::string_view utf8, uint64_t utf16_len,
+                                                     size_t reserve);
+  // Bytes of the block this object was allocated in (for its current layout).
+  size_t BlockSize() const;
+  char* tail() { return reinterpret_cast<char*>(this) + sizeof(ContentString); }
+  const char* tail() const { return reinterpret_cast<const char*>(this) + sizeof(ContentString); }
+  Growable& growable() { return *reinterpret_cast<Growable*>(tail()); }
+  const Growable& growable() const { return *reinterpret_cast<const Growable*>(tail()); }
+  // Rewrites an inline string's text (no longer than what the block holds) in place.
+  void SetInline(std::string_view utf8, uint64_t utf16_len);
+
+  Mode mode_;
+  uint32_t size_;  // bytes of text, unless kGrowable
 };
 
 class ContentEmbed final : public Content {
@@ -229,6 +262,13 @@ class ContentDoc final : public Content {
   std::string guid_;
   Any opts_;
 };
+
+// Appends `right` to `*left` (same ref()) if their kind merges; returns whether it did. May
+// replace `*left` by an equivalent object (a string that needs room to grow).
+bool MergeContent(std::unique_ptr<Content>& left, Content& right);
+// `left->Splice(offset)`, after which a string whose block now wastes much is re-packed (which
+// replaces `*left`).
+std::unique_ptr<Content> SpliceContent(std::unique_ptr<Content>& left, uint64_t offset);
 
 // JavaScript truthiness of a value (for option normalisation).
 bool AnyTruthy(const Any& v);

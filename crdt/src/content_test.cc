@@ -8,37 +8,88 @@ namespace accord::crdt {
 namespace {
 
 TEST(ContentStringTest, LengthCountsUtf16Units) {
-  EXPECT_EQ(ContentString("abc").Length(), 3u);
-  EXPECT_EQ(ContentString("é漢").Length(), 2u);
-  EXPECT_EQ(ContentString("a😀").Length(), 3u);  // astral: a surrogate pair
+  EXPECT_EQ(ContentString::Make("abc")->Length(), 3u);
+  EXPECT_EQ(ContentString::Make("é漢")->Length(), 2u);
+  EXPECT_EQ(ContentString::Make("a😀")->Length(), 3u);  // astral: a surrogate pair
+  EXPECT_EQ(ContentString::Make("a😀")->str(), "a😀");
 }
 
 TEST(ContentStringTest, SpliceAsciiAndMerge) {
-  ContentString s("hello");
-  std::unique_ptr<Content> right = s.Splice(2);
-  EXPECT_EQ(s.str(), "he");
+  std::unique_ptr<Content> s = ContentString::Make("hello");
+  std::unique_ptr<Content> right = s->Splice(2);
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), "he");
   EXPECT_EQ(static_cast<ContentString&>(*right).str(), "llo");
-  EXPECT_TRUE(s.MergeWith(*right));
-  EXPECT_EQ(s.str(), "hello");
-  EXPECT_EQ(s.Length(), 5u);
+  EXPECT_TRUE(MergeContent(s, *right));
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), "hello");
+  EXPECT_EQ(s->Length(), 5u);
+}
+
+TEST(ContentStringTest, MergingManyTimesThenSplittingKeepsTheText) {
+  // The first merge moves the text out of the object's own block into a growable buffer; later
+  // merges and splits work on that buffer.
+  std::unique_ptr<Content> s = ContentString::Make("é");
+  std::string expected = "é";
+  for (int i = 0; i < 200; ++i) {
+    const std::string piece = i % 3 == 0 ? "😀" : (i % 3 == 1 ? "x" : "漢字");
+    std::unique_ptr<Content> more = ContentString::Make(piece);
+    ASSERT_TRUE(MergeContent(s, *more));
+    expected += piece;
+  }
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), expected);
+  const uint64_t len = s->Length();
+  EXPECT_EQ(len, 1 + 67 * 2 + 67 + 66 * 2u);
+  std::unique_ptr<Content> right = SpliceContent(s, 4);  // "é😀x" | "漢字..."
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), "é😀x");
+  EXPECT_EQ(s->Length(), 4u);
+  EXPECT_EQ(right->Length(), len - 4);
+  EXPECT_EQ(static_cast<ContentString&>(*right).str(), expected.substr(std::string("é😀x").size()));
+}
+
+TEST(ContentStringTest, SplittingALongInlineStringRepacksTheLeftPart) {
+  const std::string text(300, 'a');
+  std::unique_ptr<Content> s = ContentString::Make(text + "b");
+  const Content* before = s.get();
+  std::unique_ptr<Content> right = SpliceContent(s, 3);
+  EXPECT_NE(s.get(), before);  // re-packed into a smaller block
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), "aaa");
+  EXPECT_EQ(static_cast<ContentString&>(*right).str(), text.substr(3) + "b");
+  // A split that leaves most of the text on the left keeps the block.
+  before = right.get();
+  std::unique_ptr<Content> tail = SpliceContent(right, right->Length() - 1);
+  EXPECT_EQ(right.get(), before);
+  EXPECT_EQ(static_cast<ContentString&>(*tail).str(), "b");
+  EXPECT_EQ(right->Length(), 297u);
+}
+
+TEST(ContentStringTest, CopyKeepsTextAndLength) {
+  for (const char* text : {"", "x", "exactly sixteen!", "ü", "a😀b with some more text"}) {
+    std::unique_ptr<ContentString> s = ContentString::Make(text);
+    std::unique_ptr<Content> copy = s->Copy();
+    EXPECT_EQ(static_cast<ContentString&>(*copy).str(), text);
+    EXPECT_EQ(copy->Length(), s->Length());
+  }
 }
 
 TEST(ContentStringTest, SplittingASurrogatePairGivesReplacementCharacters) {
-  ContentString s("a😀b");
-  std::unique_ptr<Content> right = s.Splice(2);  // between the two halves of U+1F600
-  EXPECT_EQ(s.str(), "a\xEF\xBF\xBD");
-  EXPECT_EQ(s.Length(), 2u);
+  std::unique_ptr<Content> s = ContentString::Make("a😀b");
+  std::unique_ptr<Content> right = s->Splice(2);  // between the two halves of U+1F600
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), "a\xEF\xBF\xBD");
+  EXPECT_EQ(s->Length(), 2u);
   EXPECT_EQ(static_cast<ContentString&>(*right).str(),
             "\xEF\xBF\xBD"
             "b");
   EXPECT_EQ(right->Length(), 2u);
+  // The left part is now ASCII-sized in units and bytes differently; splitting it again works.
+  std::unique_ptr<Content> again = s->Splice(1);
+  EXPECT_EQ(static_cast<ContentString&>(*s).str(), "a");
+  EXPECT_EQ(static_cast<ContentString&>(*again).str(), "\xEF\xBF\xBD");
 }
 
 TEST(ContentStringTest, WriteFromOffsetMatchesYjs) {
   // Yjs writes str.slice(offset); a cut pair is encoded as U+FFFD by TextEncoder.
-  ContentString s("😀x");
+  std::unique_ptr<ContentString> s = ContentString::Make("😀x");
   auto enc = NewUpdateEncoderV1();
-  s.Write(*enc, 1);
+  s->Write(*enc, 1);
   EXPECT_EQ(testing::ToHex(enc->ToBytes()), "04efbfbd78");
 }
 
@@ -51,7 +102,7 @@ TEST(ContentTest, SimpleKindsRoundTrip) {
   contents.push_back(std::make_unique<ContentDeleted>(5));
   contents.push_back(std::make_unique<ContentJson>(std::vector<Any>{Any(1), Any()}));
   contents.push_back(std::make_unique<ContentBinary>(Bytes{1, 2}));
-  contents.push_back(std::make_unique<ContentString>("xyz"));
+  contents.push_back(ContentString::Make("xyz"));
   contents.push_back(std::make_unique<ContentEmbed>(Any::Object({{"a", Any(1)}})));
   contents.push_back(std::make_unique<ContentFormat>("bold", Any(true)));
   contents.push_back(std::make_unique<ContentAny>(std::vector<Any>{Any("a"), Any(Null{})}));

@@ -442,7 +442,7 @@ void ReadContentFast(Decoder& decoder, uint8_t info, DecodedUpdate& types, Item*
       uint64_t units = 0;
       std::string str = decoder.ReadStringUnits(&units);
       if (units == 0) throw DecodeError("empty string content");
-      item->content = std::make_unique<ContentString>(std::move(str), units);
+      item->content = ContentString::Make(str, units);
       item->length = units;
       item->info = Item::kCountable;
       return;

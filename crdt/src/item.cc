@@ -54,7 +54,7 @@ Item* SplitItem(Transaction& txn, Item* left, uint64_t diff) {
   const Id origin{id.client, id.clock + diff - 1};
   InitItem(right, Id{id.client, id.clock + diff}, left, &origin, left->right,
            left->has_right_origin() ? &left->right_origin : nullptr, left->parent_type(),
-           left->parent_sub, left->content->Splice(diff));
+           left->parent_sub, SpliceContent(left->content, diff));
   if (left->deleted()) right->MarkDeleted();
   if (left->keep()) right->set_keep(true);
   left->right = right;
@@ -252,7 +252,7 @@ bool MergeStructs(Item* left, Item* right) {
                  right->right_origin) ||
       left->id.client != right->id.client || left->id.clock + left->length != right->id.clock ||
       left->deleted() != right->deleted() || left->content->ref() != right->content->ref() ||
-      !left->content->MergeWith(*right->content)) {
+      !MergeContent(left->content, *right->content)) {
     return false;
   }
   AbstractType* parent = left->parent_type();

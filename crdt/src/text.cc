@@ -381,7 +381,7 @@ void FormatText(Transaction& txn, AbstractType* parent, TextPosition& pos, uint6
     if (pos.right) right_origin = pos.right->id;
     InitItem(item, Id{doc->client_id(), doc->NextClock()}, pos.left, pos.left ? &origin : nullptr,
              pos.right, pos.right ? &right_origin : nullptr, parent, nullptr,
-             std::make_unique<ContentString>(std::string(length, '\n')));
+             ContentString::Make(std::string(length, '\n')));
     IntegrateItem(item, txn, 0);
     pos.right = item;
     pos.Forward();
@@ -408,8 +408,7 @@ Status Text::Insert(uint64_t index, std::string_view text) {
   t->doc()->Transact([&](Transaction& txn) {
     TextPosition pos = FindTextPosition(txn, t, index, /*use_search_marker=*/true);
     Attributes attrs = pos.current_attributes;
-    InsertTextContent(txn, t, pos, std::make_unique<ContentString>(std::string(text)),
-                      std::move(attrs));
+    InsertTextContent(txn, t, pos, ContentString::Make(text), std::move(attrs));
   });
   return Status::Ok();
 }

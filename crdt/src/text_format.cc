@@ -151,7 +151,7 @@ Status Text::Insert(uint64_t index, std::string_view text, const TextAttributes&
   if (!IsValidUtf8(text)) return Status::InvalidArgument("text is not valid UTF-8");
   if (HasUndefined(attributes)) return Status::InvalidArgument("undefined attribute value");
   if (text.empty()) return Status::Ok();
-  InsertContentAt(t_, index, std::make_unique<ContentString>(std::string(text)), &attributes);
+  InsertContentAt(t_, index, ContentString::Make(text), &attributes);
   return Status::Ok();
 }
 
@@ -168,7 +168,7 @@ Status Text::InsertEmbed(uint64_t index, Any embed, const TextAttributes& attrib
     if (embed.as_string().empty() || !IsValidUtf8(embed.as_string())) {
       return Status::InvalidArgument("a string embed must be non-empty UTF-8");
     }
-    content = std::make_unique<ContentString>(embed.as_string());
+    content = ContentString::Make(embed.as_string());
   } else {
     content = std::make_unique<ContentEmbed>(std::move(embed));
   }

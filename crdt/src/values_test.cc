@@ -16,7 +16,7 @@ TEST(ValuesTest, Utf8Validation) {
 TEST(ValuesTest, StringItemValuesAreUtf16Units) {
   Item item;
   InitItem(&item, Id{1, 0}, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-           std::make_unique<ContentString>("a😀"));
+           ContentString::Make("a😀"));
   EXPECT_EQ(ItemValue(&item, 0).any.as_string(), "a");
   EXPECT_EQ(ItemValue(&item, 1).any.as_string(), "\xEF\xBF\xBD");
 }
