@@ -98,39 +98,6 @@ Result<Message> DecodeMessage(std::span<const uint8_t> frame, size_t max_payload
   return m;
 }
 
-std::vector<uint8_t> EncodeMessage(const Message& m) {
-  std::vector<uint8_t> out;
-  out.reserve(m.payload.size() + m.reason.size() + 12);
-  switch (m.kind) {
-    case Message::Kind::kSyncStep1:
-    case Message::Kind::kSyncStep2:
-    case Message::Kind::kSyncUpdate:
-      internal::WriteVarUint(out, kMessageSync);
-      internal::WriteVarUint(out, m.kind == Message::Kind::kSyncStep1   ? kSyncStep1
-                                  : m.kind == Message::Kind::kSyncStep2 ? kSyncStep2
-                                                                        : kSyncUpdate);
-      internal::WriteVarBytes(out, m.payload);
-      break;
-    case Message::Kind::kAwareness:
-      internal::WriteVarUint(out, kMessageAwareness);
-      internal::WriteVarBytes(out, m.payload);
-      break;
-    case Message::Kind::kPermissionDenied:
-      internal::WriteVarUint(out, kMessageAuth);
-      internal::WriteVarUint(out, kAuthPermissionDenied);
-      internal::WriteVarString(out, m.reason);
-      break;
-    case Message::Kind::kQueryAwareness:
-      internal::WriteVarUint(out, kMessageQueryAwareness);
-      break;
-    case Message::Kind::kSaved:
-      internal::WriteVarUint(out, kMessageSaved);
-      internal::WriteVarBytes(out, m.payload);
-      break;
-  }
-  return out;
-}
-
 namespace {
 
 // The bytes before a varUint8Array payload: message type (and sync step), then the length.
@@ -167,6 +134,22 @@ std::vector<uint8_t> WithPayload(Message::Kind kind, std::span<const uint8_t> pa
 }
 
 }  // namespace
+
+std::vector<uint8_t> EncodeMessage(const Message& m) {
+  std::vector<uint8_t> out;
+  switch (m.kind) {
+    case Message::Kind::kPermissionDenied:
+      internal::WriteVarUint(out, kMessageAuth);
+      internal::WriteVarUint(out, kAuthPermissionDenied);
+      internal::WriteVarString(out, m.reason);
+      return out;
+    case Message::Kind::kQueryAwareness:
+      internal::WriteVarUint(out, kMessageQueryAwareness);
+      return out;
+    default:
+      return WithPayload(m.kind, m.payload);  // sync, awareness, saved
+  }
+}
 
 std::string EncodeToString(Message::Kind kind, std::span<const uint8_t> payload) {
   const std::vector<uint8_t> head = PayloadHead(kind, payload.size());

@@ -29,6 +29,12 @@ bool IsEmptyUpdate(std::span<const uint8_t> update) {
   return update.size() == 2 && update[0] == 0 && update[1] == 0;
 }
 
+// A step 1 whose state vector is empty (one varint 0): a new client, which needs the whole
+// document.
+bool WantsAll(const proto::Message& m) {
+  return m.kind == proto::Message::Kind::kSyncStep1 && m.payload.size() == 1 && m.payload[0] == 0;
+}
+
 // Past this many bytes of pending updates the batch goes out at once rather than at the flush.
 constexpr size_t kMaxPendingBytes = 64 * 1024;
 
@@ -129,9 +135,8 @@ void RoomCore::Join(std::shared_ptr<Peer> peer) {
 void RoomCore::ReceiveUnbuilt(const std::shared_ptr<Peer>& peer, std::span<const uint8_t> frame,
                               const proto::Message& m) {
   using Kind = proto::Message::Kind;
-  // An empty state vector (one varint 0): a new client, and the snapshot is all there is.
-  const bool wants_all = m.kind == Kind::kSyncStep1 && m.payload.size() == 1 && m.payload[0] == 0;
-  if (wants_all && full_state_step2_) return peer->Send(full_state_step2_);
+  // A new client: the snapshot is all there is.
+  if (WantsAll(m) && full_state_step2_) return peer->Send(full_state_step2_);
   // A client with nothing new answering our step 1: nothing to apply.
   const bool empty_update =
       (m.kind == Kind::kSyncStep2 || m.kind == Kind::kSyncUpdate) && IsEmptyUpdate(m.payload);
@@ -218,8 +223,7 @@ void RoomCore::HandleAwareness(const std::shared_ptr<Peer>& peer, const proto::M
 
 void RoomCore::HandleSync(const std::shared_ptr<Peer>& peer, const proto::Message& m) {
   if (m.kind == proto::Message::Kind::kSyncStep1) {
-    // An empty state vector (one varint 0): a new client, sent the whole document.
-    const bool wants_all = m.payload.size() == 1 && m.payload[0] == 0;
+    const bool wants_all = WantsAll(m);
     if (wants_all && full_state_step2_) return peer->Send(full_state_step2_);
     auto diff = doc_->EncodeStateAsUpdate(m.payload);
     if (!diff.ok()) {
