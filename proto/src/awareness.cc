@@ -261,27 +261,27 @@ Result<std::vector<uint8_t>> AwarenessRegistry::Apply(uint64_t connection,
   std::vector<uint64_t> changed;
   for (AwarenessEntry& e : *decoded) {
     const bool is_null = IsNullJson(e.state_json);
-    auto meta = clocks_.find(e.client_id);
-    const bool known = meta != clocks_.end();
-    const uint64_t current = known ? meta->second : 0;
-    const bool has_state = states_.count(e.client_id) != 0;
+    auto it = clients_.find(e.client_id);
+    const bool known = it != clients_.end();
+    const uint64_t current = known ? it->second.clock : 0;
+    const bool has_state = known && it->second.has_state;
     if (!(current < e.clock || (current == e.clock && is_null && has_state))) continue;
+    if (!known) it = clients_.emplace(e.client_id, Client{}).first;
+    Client& c = it->second;
+    c.clock = e.clock;
+    // Never seen, and null: remembered (as y-protocols keeps its meta) but neither added,
+    // updated nor removed.
+    if (!known && is_null) continue;
     if (is_null) {
-      states_.erase(e.client_id);
+      if (c.has_state) --live_;
+      c.has_state = false;
+      std::string().swap(c.state_json);
     } else {
-      states_[e.client_id] = std::move(e.state_json);
-    }
-    clocks_[e.client_id] = e.clock;
-    if (!known && !is_null) {
-      by_connection_[connection].insert(e.client_id);  // added
-    } else if (known && is_null) {
-      auto it = by_connection_.find(connection);  // removed
-      if (it != by_connection_.end()) {
-        it->second.erase(e.client_id);
-        if (it->second.empty()) by_connection_.erase(it);
-      }
-    } else if (is_null) {
-      continue;  // never seen, and null: neither added, updated nor removed
+      if (!c.has_state) ++live_;
+      c.has_state = true;
+      c.state_json = std::move(e.state_json);
+      c.state_json.shrink_to_fit();
+      c.connection = connection;
     }
     if (std::find(changed.begin(), changed.end(), e.client_id) == changed.end()) {
       changed.push_back(e.client_id);
@@ -292,21 +292,26 @@ Result<std::vector<uint8_t>> AwarenessRegistry::Apply(uint64_t connection,
 }
 
 std::vector<uint8_t> AwarenessRegistry::RemoveConnection(uint64_t connection) {
-  auto it = by_connection_.find(connection);
-  if (it == by_connection_.end()) return {};
+  // A scan: a room has as many clients as users, and a close is rare next to the updates.
   std::vector<uint64_t> removed;
-  for (uint64_t client : it->second) {
-    if (states_.erase(client) != 0) removed.push_back(client);
+  for (auto& [client, c] : clients_) {
+    if (!c.has_state || c.connection != connection) continue;
+    c.has_state = false;
+    std::string().swap(c.state_json);
+    --live_;
+    removed.push_back(client);
   }
-  by_connection_.erase(it);
   if (removed.empty()) return {};
   return EncodeClients(removed);
 }
 
 std::vector<uint8_t> AwarenessRegistry::EncodeAll() const {
-  if (states_.empty()) return {};
+  if (live_ == 0) return {};
   std::vector<uint64_t> clients;
-  for (const auto& [client, state] : states_) clients.push_back(client);
+  clients.reserve(live_);
+  for (const auto& [client, c] : clients_) {
+    if (c.has_state) clients.push_back(client);
+  }
   return EncodeClients(clients);
 }
 
@@ -314,10 +319,13 @@ std::vector<uint8_t> AwarenessRegistry::EncodeClients(const std::vector<uint64_t
   std::vector<AwarenessEntry> entries;
   entries.reserve(clients.size());
   for (uint64_t client : clients) {
-    auto state = states_.find(client);
-    auto clock = clocks_.find(client);
-    entries.push_back({client, clock == clocks_.end() ? 0 : clock->second,
-                       state == states_.end() ? std::string("null") : state->second});
+    auto it = clients_.find(client);
+    if (it == clients_.end()) {
+      entries.push_back({client, 0, std::string("null")});
+    } else {
+      entries.push_back(
+          {client, it->second.clock, it->second.has_state ? it->second.state_json : "null"});
+    }
   }
   return EncodeAwarenessUpdate(entries);
 }

@@ -182,6 +182,35 @@ TEST(AwarenessRegistryTest, ClientRemovalRules) {
   EXPECT_TRUE(reg.RemoveConnection(1).empty());
 }
 
+TEST(AwarenessRegistryTest, AClientBelongsToTheConnectionThatLastGaveItAState) {
+  AwarenessRegistry reg;
+  ASSERT_TRUE(reg.Apply(1, Update({{5, 1, "{}"}})).ok());
+  ASSERT_TRUE(reg.Apply(1, Update({{5, 1, "null"}})).ok());
+  // The same client comes back on another connection (it reconnected): closing that one
+  // removes it, closing the first does not.
+  ASSERT_TRUE(reg.Apply(2, Update({{5, 2, "{\"a\":1}"}})).ok());
+  EXPECT_EQ(reg.size(), 1u);
+  EXPECT_TRUE(reg.RemoveConnection(1).empty());
+  EXPECT_EQ(reg.RemoveConnection(2), Update({{5, 2, "null"}}));
+  EXPECT_EQ(reg.size(), 0u);
+  EXPECT_TRUE(reg.EncodeAll().empty());
+}
+
+TEST(AwarenessRegistryTest, ANullForAnUnknownClientIsRememberedLikeYProtocols) {
+  AwarenessRegistry reg;
+  auto relay = reg.Apply(1, Update({{10, 3, "null"}}));
+  ASSERT_TRUE(relay.ok());
+  EXPECT_TRUE(relay->empty());
+  // y-protocols keeps the clock of that null: an older state is stale, a newer one is added.
+  relay = reg.Apply(1, Update({{10, 2, "{}"}}));
+  ASSERT_TRUE(relay.ok());
+  EXPECT_TRUE(relay->empty());
+  relay = reg.Apply(1, Update({{10, 4, "{}"}}));
+  ASSERT_TRUE(relay.ok());
+  EXPECT_EQ(*relay, Update({{10, 4, "{}"}}));
+  EXPECT_EQ(reg.EncodeAll(), Update({{10, 4, "{}"}}));
+}
+
 TEST(AwarenessRegistryTest, InvalidUpdateChangesNothing) {
   AwarenessRegistry reg(/*max_state_bytes=*/16);
   Bytes bad = Update({{1, 1, "{}"}, {2, 1, "{oops}"}});

@@ -21,7 +21,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,8 +59,8 @@ class AwarenessRegistry {
   // Applies an awareness update received on `connection`. The whole update is validated first;
   // on error nothing changes. Returns the awareness update to relay to every connection: the
   // clients that were added, updated (even if only the clock moved) or removed, with their
-  // current clock and state; empty if nothing changed. Clients first seen (with a state) from
-  // `connection` are attributed to it; clients it removes are no longer attributed to it.
+  // current clock and state; empty if nothing changed. A client whose state is set from
+  // `connection` is attributed to it (the last connection that gave it a state).
   Result<std::vector<uint8_t>> Apply(uint64_t connection, std::span<const uint8_t> update);
 
   // Removes the states of every client `connection` introduced. Returns the update announcing
@@ -71,16 +70,25 @@ class AwarenessRegistry {
   // All current states as one awareness update (for a newly joined client), or empty if none.
   std::vector<uint8_t> EncodeAll() const;
 
-  size_t size() const { return states_.size(); }
-  const std::map<uint64_t, std::string>& states() const { return states_; }
+  // Clients that have a state now.
+  size_t size() const { return live_; }
 
  private:
+  // One node per client ever seen (a departed client keeps its clock, see above). One map
+  // rather than one per field: a room holds an entry per connected user, so this is
+  // per-connection memory (~100 bytes and the state's text).
+  struct Client {
+    uint64_t clock = 0;
+    uint64_t connection = 0;  // the one that last set the state
+    bool has_state = false;
+    std::string state_json;  // empty unless has_state
+  };
+
   std::vector<uint8_t> EncodeClients(const std::vector<uint64_t>& clients) const;
 
   size_t max_state_bytes_;
-  std::map<uint64_t, std::string> states_;                // client id -> state JSON
-  std::map<uint64_t, uint64_t> clocks_;                   // client id -> last clock seen
-  std::map<uint64_t, std::set<uint64_t>> by_connection_;  // connection -> client ids
+  std::map<uint64_t, Client> clients_;  // by client id
+  size_t live_ = 0;                     // clients with has_state
 };
 
 }  // namespace accord::proto
