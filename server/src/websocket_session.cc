@@ -17,7 +17,6 @@ WebsocketSession::WebsocketSession(net::ip::tcp::socket&& socket,
                                    std::shared_ptr<SharedState> state, ConnectionSlot slot,
                                    std::shared_ptr<Room> room, PeerInfo info)
     : ws_(std::move(socket)),
-      pause_timer_(ws_.get_executor()),
       state_(std::move(state)),
       slot_(std::move(slot)),
       room_(std::move(room)),
@@ -61,8 +60,9 @@ void WebsocketSession::ContinueReading() {
   if (closing_) return;
   if (state_->commits().overloaded()) {
     // The disk is behind: stop reading for a moment; TCP pushes back on the client.
-    pause_timer_.expires_after(std::chrono::milliseconds(5));
-    pause_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!pause_timer_) pause_timer_ = std::make_unique<net::steady_timer>(ws_.get_executor());
+    pause_timer_->expires_after(std::chrono::milliseconds(5));
+    pause_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->ContinueReading();
     });
     return;
@@ -157,10 +157,11 @@ void WebsocketSession::Close(CloseCode code, std::string reason) {
 void WebsocketSession::StartClose(CloseCode code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  pause_timer_.cancel();
+  if (pause_timer_) pause_timer_->cancel();
   // A close reason travels in a control frame: at most 123 bytes.
   if (reason.size() > 123) reason.resize(123);
-  close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+  close_reason_ =
+      std::make_unique<websocket::close_reason>(static_cast<websocket::close_code>(code), reason);
   if (!writing_) DoWrite();
 }
 
@@ -181,10 +182,10 @@ void WebsocketSession::DoWrite() {
                     beast::bind_front_handler(&WebsocketSession::OnWrite, shared_from_this()));
     return;
   }
-  if (closing_ && !close_sent_ && !aborted_) {
+  if (closing_ && !close_sent_ && !aborted_ && close_reason_) {
     close_sent_ = true;
     writing_ = true;
-    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+    ws_.async_close(*close_reason_, [self = shared_from_this()](beast::error_code) {
       self->writing_ = false;
       self->LeaveRoom();
     });
@@ -209,7 +210,7 @@ void WebsocketSession::Abort() {
   aborted_ = true;
   ClearQueue();
   queued_bytes_ = 0;
-  pause_timer_.cancel();
+  if (pause_timer_) pause_timer_->cancel();
   beast::error_code ignored;
   ws_.next_layer().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   ws_.next_layer().close(ignored);
