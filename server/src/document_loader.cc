@@ -63,7 +63,19 @@ namespace {
 Result<LoadedDocument> Load(DocumentStore& store, std::string_view name, bool defer_snapshot) {
   auto stored = store.Load(name);
   if (!stored.ok()) return stored.status();
-  if (defer_snapshot && stored->updates.empty() && !stored->snapshot.empty()) {
+  if (defer_snapshot && stored->updates.empty() && stored->snapshot.empty()) {
+    // Nothing stored yet (or only empty rows compacted away): the room serves the empty
+    // document's encoding and builds a document only once someone writes to it, so an idle
+    // room of a new document costs no crdt::Doc.
+    LoadedDocument out;
+    out.stored_bytes = stored->stored_bytes;
+    out.last_seq = stored->last_seq;
+    out.snapshot = {0, 0};            // no structs, empty delete set
+    out.snapshot_state_vector = {0};  // no clients
+    out.authors = std::move(stored->authors);
+    return out;
+  }
+  if (defer_snapshot && stored->updates.empty()) {
     // Checking that the bytes decode is a fraction of building the document from them.
     auto meta = crdt::ValidateUpdate(stored->snapshot);
     if (!meta.ok()) return Corrupt(name, "the snapshot does not apply", meta.status());

@@ -10,6 +10,8 @@
 // has edited since it was compacted) unbuilt: it only checks that the bytes decode
 // (crdt::ValidateUpdate, which also yields their state vector), so that the room can serve new
 // clients from them and build the document (DecodeSnapshot) only when something needs it.
+// A document with nothing stored comes back the same way, as the empty document's encoding,
+// so that a room nobody has written to holds no crdt::Doc.
 //
 // Any thread; the DocumentStore serialises its own access.
 #ifndef ACCORD_SERVER_DOCUMENT_LOADER_H_

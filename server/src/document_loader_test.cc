@@ -156,6 +156,25 @@ TEST_F(DocumentLoaderTest, LoadForRoomLeavesASnapshotAloneForTheRoomToDecode) {
   EXPECT_EQ(loaded->doc->GetText("t")->ToString(), ">> compacted");
 }
 
+TEST_F(DocumentLoaderTest, LoadForRoomServesANewDocumentAsTheEmptyDocumentUnbuilt) {
+  auto loaded = LoadForRoom(*store_, "new");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->doc, nullptr);
+  // Exactly what Yjs and our crdt encode for an empty document, and its state vector.
+  crdt::Doc empty;
+  EXPECT_EQ(loaded->snapshot, empty.EncodeStateAsUpdate().value());
+  EXPECT_EQ(loaded->snapshot_state_vector, empty.EncodeStateVector());
+  EXPECT_EQ(loaded->stored_bytes, 0u);
+  EXPECT_EQ(loaded->last_seq, 0);
+  auto doc = DecodeSnapshot("new", loaded->snapshot);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ((*doc)->EncodeStateVector(), empty.EncodeStateVector());
+  // LoadDocument still builds one.
+  auto built = LoadDocument(*store_, "new");
+  ASSERT_TRUE(built.ok());
+  ASSERT_NE(built->doc, nullptr);
+}
+
 TEST_F(DocumentLoaderTest, LoadForRoomRefusesASnapshotThatDoesNotDecode) {
   const std::vector<uint8_t> garbage = {0x01, 0x05, 0xff, 0xff, 0xff};
   ASSERT_TRUE(store_->Compact("bad", garbage, 0).ok());

@@ -126,13 +126,13 @@ void Room::ScheduleFlush() {
 }
 
 void Room::ScheduleUnload() {
-  if (users_.load() > 0 || core_.persists_in_flight() > 0) return;
+  if (users_.load() > 0 || core_.has_pending_work()) return;
   idle_timer_.expires_after(core_.failed() ? std::chrono::milliseconds(0)
                                            : limits_.room_idle_unload);
   idle_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return;
-    if (self->core_.persists_in_flight() > 0) return;
+    if (self->core_.has_pending_work()) return;
     self->registry_.Unload(self);
   });
 }

@@ -150,9 +150,16 @@ void RoomCore::ReceiveUnbuilt(const std::shared_ptr<Peer>& peer, std::span<const
                   metrics_.rejections_limit);
   }
   when_built_bytes_ += frame.size();
-  // Replayed through Receive: a peer that left meanwhile is skipped there.
-  WaitForBuild([this, peer, bytes = std::vector<uint8_t>(frame.begin(), frame.end())] {
-    Receive(peer, bytes);
+  const bool edit = m.kind == Kind::kSyncStep2 || m.kind == Kind::kSyncUpdate;
+  WaitForBuild([this, peer, edit, bytes = std::vector<uint8_t>(frame.begin(), frame.end())] {
+    if (peers_.contains(peer->info().id)) return Receive(peer, bytes);
+    // The peer left while the document was being built. What it wrote is applied, relayed
+    // and stored all the same, as a built room would have done on receipt (a client may
+    // close its tab right after typing); nothing else is answered. Not when the build failed:
+    // that closed everyone, and nothing may be written over what is stored.
+    if (!edit || failed()) return;
+    auto decoded = proto::DecodeMessage(bytes, limits_.max_message_bytes);
+    if (decoded.ok()) ApplyClientUpdate(peer, decoded->payload);
   });
 }
 

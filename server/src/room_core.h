@@ -105,6 +105,9 @@ class RoomCore {
   size_t peer_count() const { return peers_.size(); }
   // Updates handed to the Persister whose outcome is not known yet.
   size_t persists_in_flight() const { return in_flight_; }
+  // Whether the room holds work that unloading it would lose: updates being stored, or
+  // messages and tasks waiting for the document to be built.
+  bool has_pending_work() const { return in_flight_ > 0 || !when_built_.empty(); }
   // Whether storing (or loading) failed: the room then refuses everyone until it is unloaded
   // and reloaded.
   bool failed() const { return persist_failed_ || load_failed_; }

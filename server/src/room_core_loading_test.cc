@@ -118,6 +118,8 @@ TEST_F(RoomCoreLoadingTest, EverythingElseWaitsAndIsReplayedInOrder) {
   EXPECT_TRUE(persister_.updates.empty());
   EXPECT_FALSE(server_done.has_value());
   EXPECT_TRUE(seen_by_task.empty());
+  // What waits must keep the room loaded (Room::ScheduleUnload asks this).
+  EXPECT_TRUE(room_.has_pending_work());
 
   Build();
   EXPECT_TRUE(room_.built());
@@ -127,8 +129,10 @@ TEST_F(RoomCoreLoadingTest, EverythingElseWaitsAndIsReplayedInOrder) {
   EXPECT_NE(seen_by_task.find("new "), std::string::npos);
   EXPECT_NE(seen_by_task.find("server "), std::string::npos);
   EXPECT_NE(seen_by_task.find("stored text"), std::string::npos);
+  EXPECT_TRUE(room_.has_pending_work());  // two updates being stored
   persister_.Complete(1);
   persister_.Complete(0);
+  EXPECT_FALSE(room_.has_pending_work());
   ASSERT_TRUE(server_done.has_value());
   EXPECT_TRUE(server_done->ok());
   room_.Flush();
@@ -154,15 +158,26 @@ TEST_F(RoomCoreLoadingTest, EverythingElseWaitsAndIsReplayedInOrder) {
   EXPECT_TRUE(relayed_awareness);
 }
 
-TEST_F(RoomCoreLoadingTest, APeerThatLeavesWhileLoadingIsNeitherGreetedNorReplayed) {
+TEST_F(RoomCoreLoadingTest, APeerThatLeavesWhileLoadingIsNotAnsweredButItsEditIsKept) {
   auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
   room_.Join(a);
-  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(9, "gone"))));
+  room_.Join(b);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(9, "typed "))));
+  room_.Receive(a, Bytes(proto::EncodeSyncStep1(DocOf(snapshot_)->EncodeStateVector())));
   room_.Leave(1);
+  EXPECT_TRUE(room_.has_pending_work());
   Build();
-  EXPECT_EQ(a->sent.size(), 1u);  // the greeting only
-  EXPECT_TRUE(persister_.updates.empty());
-  EXPECT_EQ(room_.doc().GetText("t")->ToString(), "stored text");
+  EXPECT_EQ(a->sent.size(), 1u);  // the greeting only: its step 1 is not answered
+  // Its edit is applied, stored and relayed as a built room would have done on receipt.
+  ASSERT_EQ(persister_.updates.size(), 1u);
+  const std::string text = room_.doc().GetText("t")->ToString();
+  EXPECT_NE(text.find("typed "), std::string::npos) << text;
+  EXPECT_NE(text.find("stored text"), std::string::npos) << text;
+  room_.Flush();
+  bool relayed = false;
+  for (const auto& m : b->Decoded()) relayed |= m.kind == proto::Message::Kind::kSyncUpdate;
+  EXPECT_TRUE(relayed);
 }
 
 TEST_F(RoomCoreLoadingTest, MalformedInputIsRefusedAtOnceEvenWhileLoading) {
