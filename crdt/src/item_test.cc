@@ -33,6 +33,45 @@ TEST(ItemTest, SplitAndMergeRestoreOneStruct) {
   EXPECT_EQ((*store.Get(1))[0]->length, 4u);
 }
 
+TEST(ItemTest, RightOriginNextToTheOriginResolvesLikeALookup) {
+  // Client 1 types "abcd" (one struct). Client 2 inserts "X" between b and c (origin 1:1,
+  // right origin 1:2) and "Y" before a (right origin 1:0 only), "Z" after d (origin 1:3 only).
+  Doc one(DocOptions{.client_id = 1});
+  ASSERT_TRUE(one.GetText("t")->Insert(0, "abcd").ok());
+  const std::vector<uint8_t> base = *one.EncodeStateAsUpdate();
+  Doc two(DocOptions{.client_id = 2});
+  ASSERT_TRUE(two.ApplyUpdate(base).ok());
+  Text t2 = *two.GetText("t");
+  ASSERT_TRUE(t2.Insert(2, "X").ok());
+  ASSERT_TRUE(t2.Insert(0, "Y").ok());
+  ASSERT_TRUE(t2.Insert(t2.Length(), "Z").ok());
+  const std::vector<uint8_t> edits = *two.EncodeStateAsUpdate(one.EncodeStateVector());
+
+  // Integrating the edits splits "abcd" at the origins; the right origins are the split-off
+  // right parts, found through the left item's neighbour.
+  Doc three(DocOptions{.client_id = 3});
+  ASSERT_TRUE(three.ApplyUpdate(base).ok());
+  ASSERT_TRUE(three.ApplyUpdate(edits).ok());
+  EXPECT_EQ(three.GetText("t")->ToString(), "YabXcdZ");
+  EXPECT_EQ(*three.EncodeStateAsUpdate(), *two.EncodeStateAsUpdate());
+  const StructStore::Structs& structs = *three.internal()->store().Get(2);
+  ASSERT_EQ(structs.size(), 3u);
+  const Item* x = structs[0];
+  ASSERT_TRUE(x->has_right_origin());
+  EXPECT_EQ(x->right_origin, (Id{1, 2}));
+  EXPECT_EQ(x->right->id, (Id{1, 2}));
+  EXPECT_EQ(x->left->last_id(), (Id{1, 1}));
+  EXPECT_EQ(x->left->right, x);
+  // Concurrent edits at the same place, applied in both orders, agree.
+  Doc four(DocOptions{.client_id = 4});
+  ASSERT_TRUE(four.ApplyUpdate(base).ok());
+  ASSERT_TRUE(four.GetText("t")->Insert(2, "W").ok());
+  const std::vector<uint8_t> w = *four.EncodeStateAsUpdate(one.EncodeStateVector());
+  ASSERT_TRUE(three.ApplyUpdate(w).ok());
+  ASSERT_TRUE(four.ApplyUpdate(edits).ok());
+  EXPECT_EQ(three.GetText("t")->ToString(), four.GetText("t")->ToString());
+}
+
 TEST(ItemTest, DeletedContentIsCollected) {
   Doc doc(DocOptions{.client_id = 1});
   Text t = *doc.GetText("t");
