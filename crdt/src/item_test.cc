@@ -72,6 +72,34 @@ TEST(ItemTest, RightOriginNextToTheOriginResolvesLikeALookup) {
   EXPECT_EQ(three.GetText("t")->ToString(), four.GetText("t")->ToString());
 }
 
+TEST(ItemTest, CountedIsLiveAndCountableForEveryKindOfStruct) {
+  // Live and deleted text, a nested type whose content becomes GC structs when it is deleted,
+  // and the same structs decoded into another document.
+  Doc doc(DocOptions{.client_id = 1});
+  Array a = *doc.GetArray("a");
+  Result<SharedType> inner = a.InsertType(0, SharedKind::kText);
+  ASSERT_TRUE(inner.ok());
+  ASSERT_TRUE(Text(inner->internal()).Insert(0, "abc").ok());
+  ASSERT_TRUE(a.Insert(1, {NewValue::Of(1), NewValue::Of(2)}).ok());
+  ASSERT_TRUE(a.Delete(0, 1).ok());
+  ASSERT_TRUE(a.Delete(1, 1).ok());
+  Doc copy(DocOptions{.client_id = 2});
+  ASSERT_TRUE(copy.ApplyUpdate(*doc.EncodeStateAsUpdate()).ok());
+  int gc = 0;
+  int counted = 0;
+  for (Doc* d : {&doc, &copy}) {
+    for (const auto& [client, structs] : d->internal()->store().clients()) {
+      for (const Item* s : structs) {
+        EXPECT_EQ(s->counted(), !s->deleted() && s->countable());
+        gc += s->is_gc() ? 1 : 0;
+        counted += s->counted() ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_GT(gc, 0);
+  EXPECT_GT(counted, 0);
+}
+
 TEST(ItemTest, DeletedContentIsCollected) {
   Doc doc(DocOptions{.client_id = 1});
   Text t = *doc.GetText("t");
