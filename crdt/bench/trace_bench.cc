@@ -3,12 +3,15 @@
 // and holds the contract of this program:
 //
 //   crdt_trace_bench TRACE.bin END.txt [--single-txn] [--repeat N]
-//     -> {"replay_ms", "encode_v1_ms", "encode_v2_ms", "load_v1_ms", "load_v2_ms", "v1_bytes",
-//         "v2_bytes", "doc_mem_bytes", "ok"}
+//     -> {"replay_ms", "replay_cpu_ms", "encode_v1_ms", "encode_v2_ms", "load_v1_ms",
+//         "load_v1_cpu_ms", "load_v2_ms", "load_v2_cpu_ms", "v1_bytes", "v2_bytes",
+//         "doc_mem_bytes", "ok"}
 //   crdt_trace_bench --load-v2 FILE
-//     -> {"load_ms", "encode_v1_ms", "v1_bytes", "doc_mem_bytes", "text_length", "ok"}
+//     -> {"load_ms", "load_cpu_ms", "encode_v1_ms", "v1_bytes", "doc_mem_bytes", "text_length",
+//         "ok"}
 //   crdt_trace_bench --load-encode FILE v1|v2 [RUNS]   (for profiling; not used by compare.mjs)
-//     -> {"load_ms", "encode_v1_ms", "encode_v2_ms", "encode_sv_ms", "ok"}: medians of RUNS
+//     -> {"load_ms", "load_cpu_ms", "encode_v1_ms", "encode_v2_ms", "encode_sv_ms", "ok"}:
+//        medians of RUNS
 //        (default 5); encode_sv encodes v1 against a state vector holding half of every
 //        client's clock, as a server answers a sync step 1.
 //
@@ -21,12 +24,16 @@
 // and v2 encodings, equal END repeated N times.
 //
 // Times are wall-clock milliseconds: replay once; encodes and loads the median of three (each
-// load into a fresh Doc), like the JavaScript peers. doc_mem_bytes is the heap the document
+// load into a fresh Doc), like the JavaScript peers. The *_cpu_ms figures are the CPU time this
+// thread spent on the same work (the median run's for loads): on a shared machine wall time
+// also counts the time the thread waited for a core, CPU time does not, so it is the steadier
+// figure to compare builds with. doc_mem_bytes is the heap the document
 // holds after the replay (or the first load): this binary replaces the global operator new /
 // delete with versions that count live bytes (malloc_usable_size of each block, so allocator
 // rounding counts too, but malloc's own per-block header does not). The program is single-
 // threaded; the counter is atomic anyway, in case a library thread allocates.
 #include <malloc.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -197,6 +204,37 @@ double MsSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+// CPU time of this thread, in milliseconds.
+double CpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// One timed run: wall and CPU milliseconds.
+struct Timing {
+  double wall_ms;
+  double cpu_ms;
+};
+
+// A stopwatch for both clocks.
+class Stopwatch {
+ public:
+  Stopwatch() : wall0_(Clock::now()), cpu0_(CpuMs()) {}
+  Timing Elapsed() const { return Timing{MsSince(wall0_), CpuMs() - cpu0_}; }
+
+ private:
+  Clock::time_point wall0_;
+  double cpu0_;
+};
+
+// The run with the median wall time.
+Timing MedianTiming(std::vector<Timing> v) {
+  std::sort(v.begin(), v.end(),
+            [](const Timing& a, const Timing& b) { return a.wall_ms < b.wall_ms; });
+  return v[v.size() / 2];
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -270,15 +308,15 @@ double EncodeTimes(Doc& doc, UpdateFormat format, Bytes* out) {
 
 // The times of `runs` loads of `update`, each into a fresh document; the last document in
 // `*doc`. Clears `*ok` if a load fails.
-std::vector<double> LoadTimes(const Bytes& update, UpdateFormat format, int runs,
+std::vector<Timing> LoadTimes(const Bytes& update, UpdateFormat format, int runs,
                               std::unique_ptr<Doc>* doc, bool* ok) {
-  std::vector<double> times;
+  std::vector<Timing> times;
   for (int i = 0; i < runs; ++i) {
     doc->reset();
     *doc = NewDoc();
-    auto t0 = Clock::now();
+    Stopwatch watch;
     accord::Status st = (*doc)->ApplyUpdate(update, format);
-    times.push_back(MsSince(t0));
+    times.push_back(watch.Elapsed());
     if (!st.ok()) {
       std::fprintf(stderr, "crdt_trace_bench: load failed: %s\n", st.ToString().c_str());
       *ok = false;
@@ -296,10 +334,10 @@ int RunTrace(const char* trace_path, const char* end_path, bool single_txn, int 
   for (int k = 0; k < repeat; ++k) expected += end;
 
   const int64_t mem0 = g_live_bytes.load();
-  auto t0 = Clock::now();
+  Stopwatch replay_watch;
   auto doc = NewDoc();
   bool ok = Replay(*doc, trace, Utf16Length(end), repeat, single_txn);
-  const double replay_ms = MsSince(t0);
+  const Timing replay = replay_watch.Elapsed();
   const int64_t doc_mem = g_live_bytes.load() - mem0;
   ok = ok && TextOf(*doc).ToString() == expected;
 
@@ -316,17 +354,19 @@ int RunTrace(const char* trace_path, const char* end_path, bool single_txn, int 
         .write(reinterpret_cast<const char*>(v2.data()), static_cast<std::streamsize>(v2.size()));
   }
   std::unique_ptr<Doc> loaded;
-  const double load_v1 = Median(LoadTimes(v1, UpdateFormat::kV1, kRuns, &loaded, &ok));
+  const Timing load_v1 = MedianTiming(LoadTimes(v1, UpdateFormat::kV1, kRuns, &loaded, &ok));
   ok = ok && TextOf(*loaded).ToString() == expected;
-  const double load_v2 = Median(LoadTimes(v2, UpdateFormat::kV2, kRuns, &loaded, &ok));
+  const Timing load_v2 = MedianTiming(LoadTimes(v2, UpdateFormat::kV2, kRuns, &loaded, &ok));
   ok = ok && TextOf(*loaded).ToString() == expected;
 
   std::printf(
       "{\"impl\":\"accord\",\"repeat\":%d,\"single_txn\":%s,\"replay_ms\":%.3f,"
-      "\"encode_v1_ms\":%.3f,\"encode_v2_ms\":%.3f,\"load_v1_ms\":%.3f,\"load_v2_ms\":%.3f,"
-      "\"v1_bytes\":%zu,\"v2_bytes\":%zu,\"doc_mem_bytes\":%lld,\"ok\":%s}\n",
-      repeat, single_txn ? "true" : "false", replay_ms, enc_v1, enc_v2, load_v1, load_v2, v1.size(),
-      v2.size(), static_cast<long long>(doc_mem), ok ? "true" : "false");
+      "\"replay_cpu_ms\":%.3f,\"encode_v1_ms\":%.3f,\"encode_v2_ms\":%.3f,\"load_v1_ms\":%.3f,"
+      "\"load_v1_cpu_ms\":%.3f,\"load_v2_ms\":%.3f,\"load_v2_cpu_ms\":%.3f,\"v1_bytes\":%zu,"
+      "\"v2_bytes\":%zu,\"doc_mem_bytes\":%lld,\"ok\":%s}\n",
+      repeat, single_txn ? "true" : "false", replay.wall_ms, replay.cpu_ms, enc_v1, enc_v2,
+      load_v1.wall_ms, load_v1.cpu_ms, load_v2.wall_ms, load_v2.cpu_ms, v1.size(), v2.size(),
+      static_cast<long long>(doc_mem), ok ? "true" : "false");
   return 0;
 }
 
@@ -336,9 +376,9 @@ int RunLoadV2(const char* path) {
   // Memory of the first load, as the peers measure it.
   const int64_t mem0 = g_live_bytes.load();
   auto first = NewDoc();
-  auto t0 = Clock::now();
+  Stopwatch first_watch;
   accord::Status st = first->ApplyUpdate(update, UpdateFormat::kV2);
-  const double first_ms = MsSince(t0);
+  const Timing first_load = first_watch.Elapsed();
   const int64_t doc_mem = g_live_bytes.load() - mem0;
   if (!st.ok()) {
     std::fprintf(stderr, "crdt_trace_bench: load failed: %s\n", st.ToString().c_str());
@@ -346,15 +386,16 @@ int RunLoadV2(const char* path) {
   }
   first.reset();
   std::unique_ptr<Doc> doc;
-  std::vector<double> times = LoadTimes(update, UpdateFormat::kV2, kRuns - 1, &doc, &ok);
-  times.push_back(first_ms);
+  std::vector<Timing> times = LoadTimes(update, UpdateFormat::kV2, kRuns - 1, &doc, &ok);
+  times.push_back(first_load);
+  const Timing load = MedianTiming(times);
   Bytes v1;
   const double enc_v1 = EncodeTimes(*doc, UpdateFormat::kV1, &v1);
   const uint64_t text_length = TextOf(*doc).Length();
   std::printf(
-      "{\"impl\":\"accord\",\"load_ms\":%.3f,\"encode_v1_ms\":%.3f,\"v1_bytes\":%zu,"
-      "\"doc_mem_bytes\":%lld,\"text_length\":%llu,\"ok\":%s}\n",
-      Median(times), enc_v1, v1.size(), static_cast<long long>(doc_mem),
+      "{\"impl\":\"accord\",\"load_ms\":%.3f,\"load_cpu_ms\":%.3f,\"encode_v1_ms\":%.3f,"
+      "\"v1_bytes\":%zu,\"doc_mem_bytes\":%lld,\"text_length\":%llu,\"ok\":%s}\n",
+      load.wall_ms, load.cpu_ms, enc_v1, v1.size(), static_cast<long long>(doc_mem),
       static_cast<unsigned long long>(text_length), ok ? "true" : "false");
   return 0;
 }
@@ -365,7 +406,7 @@ int RunLoadEncode(const char* path, const char* format_name, int runs) {
       std::strcmp(format_name, "v1") == 0 ? UpdateFormat::kV1 : UpdateFormat::kV2;
   bool ok = true;
   std::unique_ptr<Doc> doc;
-  const double load = Median(LoadTimes(update, format, runs, &doc, &ok));
+  const Timing load = MedianTiming(LoadTimes(update, format, runs, &doc, &ok));
   std::vector<double> v1_times, v2_times, sv_times;
   accord::crdt::StateVector half = doc->GetStateVector();
   for (auto& [client, clock] : half) clock /= 2;
@@ -383,9 +424,10 @@ int RunLoadEncode(const char* path, const char* format_name, int runs) {
     ok = ok && with_sv.ok();
   }
   std::printf(
-      "{\"impl\":\"accord\",\"load_ms\":%.3f,\"encode_v1_ms\":%.3f,\"encode_v2_ms\":%.3f,"
-      "\"encode_sv_ms\":%.3f,\"ok\":%s}\n",
-      load, Median(v1_times), Median(v2_times), Median(sv_times), ok ? "true" : "false");
+      "{\"impl\":\"accord\",\"load_ms\":%.3f,\"load_cpu_ms\":%.3f,\"encode_v1_ms\":%.3f,"
+      "\"encode_v2_ms\":%.3f,\"encode_sv_ms\":%.3f,\"ok\":%s}\n",
+      load.wall_ms, load.cpu_ms, Median(v1_times), Median(v2_times), Median(sv_times),
+      ok ? "true" : "false");
   return 0;
 }
 

@@ -13,7 +13,7 @@ namespace {
 constexpr size_t kMaxSearchMarkers = 80;
 
 // Whether a marker on `p` stays put in Yjs's updateMarkerChanges walk.
-bool MarkerStaysPut(const Item* p) { return !p->deleted() && p->countable(); }
+bool MarkerStaysPut(const Item* p) { return p->counted(); }
 
 // The position in `order` at which marker `k` (already in markers()) belongs.
 size_t OrderSlot(AbstractType* type, uint64_t index) {
@@ -254,7 +254,7 @@ SearchMarker* FindMarker(AbstractType* type, uint64_t index) {
     marker->timestamp = type->NextMarkerTimestamp();
   }
   while (p->right != nullptr && pindex < target) {
-    if (!p->deleted() && p->countable()) {
+    if (p->counted()) {
       if (target < pindex + static_cast<int64_t>(p->length)) break;
       pindex += static_cast<int64_t>(p->length);
     }
@@ -262,23 +262,25 @@ SearchMarker* FindMarker(AbstractType* type, uint64_t index) {
   }
   while (p->left != nullptr && pindex > target) {
     p = p->left;
-    if (!p->deleted() && p->countable()) pindex -= static_cast<int64_t>(p->length);
+    if (p->counted()) pindex -= static_cast<int64_t>(p->length);
   }
   // Step left past items p could merge with, so that a merge cannot invalidate the marker.
   while (p->left != nullptr && p->left->id.client == p->id.client &&
          p->left->id.clock + p->left->length == p->id.clock) {
     p = p->left;
-    if (!p->deleted() && p->countable()) pindex -= static_cast<int64_t>(p->length);
+    if (p->counted()) pindex -= static_cast<int64_t>(p->length);
   }
+  const uint64_t found = static_cast<uint64_t>(pindex);
   if (marker != nullptr) {
-    const int64_t d = std::llabs(static_cast<int64_t>(marker->index) - pindex);
-    // |d| < length / 80, computed without rounding.
-    if (static_cast<double>(d) < static_cast<double>(type->length()) / kMaxSearchMarkers) {
-      OverwriteMarker(type, marker, p, static_cast<uint64_t>(pindex));
+    const uint64_t d = marker->index > found ? marker->index - found : found - marker->index;
+    // Yjs: |d| < length / 80. For integers that is exactly d * 80 < length (no division, no
+    // floating point; d is at most the type's length, far from overflowing).
+    if (d * kMaxSearchMarkers < type->length()) {
+      OverwriteMarker(type, marker, p, found);
       return marker;
     }
   }
-  return MarkPosition(type, p, static_cast<uint64_t>(pindex));
+  return MarkPosition(type, p, found);
 }
 
 void UpdateMarkerChanges(AbstractType* type, uint64_t index, int64_t len) {

@@ -28,6 +28,24 @@ TEST(SearchMarkerTest, MarkersPointAtTheRightIndex) {
   EXPECT_EQ(FindMarker(t, 0), nullptr);
 }
 
+TEST(SearchMarkerTest, AMarkerNearerThanAnEightiethOfTheLengthIsMoved) {
+  // 800 one-element items (inserted at the front, so they do not merge).
+  Doc doc(DocOptions{.client_id = 1, .gc = false});
+  Array a = *doc.GetArray("a");
+  for (int i = 0; i < 800; ++i) ASSERT_TRUE(a.Insert(0, {NewValue::Of(i)}).ok());
+  AbstractType* t = a.internal();
+  t->ClearMarkers();
+  ASSERT_EQ(FindMarker(t, 100)->index, 100u);
+  ASSERT_EQ(t->markers().size(), 1u);
+  // Yjs moves the marker when |distance| < length / 80 = 10: 9 moves it...
+  EXPECT_EQ(FindMarker(t, 109)->index, 109u);
+  EXPECT_EQ(t->markers().size(), 1u);
+  // ...10 does not: a second marker is made.
+  EXPECT_EQ(FindMarker(t, 119)->index, 119u);
+  EXPECT_EQ(t->markers().size(), 2u);
+  EXPECT_EQ(t->markers()[0].index, 109u);
+}
+
 TEST(AbstractTypeTest, MapKeepsFirstInsertionOrder) {
   Doc doc;
   AbstractType* t = doc.internal()->NewType(TypeKind::kMap);

@@ -55,7 +55,7 @@ std::vector<std::string> Doc::RootNames() const {
   return out;
 }
 
-void Doc::Transact(const std::function<void()>& fn, const void* origin) {
+void Doc::Transact(FunctionRef<void()> fn, const void* origin) {
   impl_->Transact([&](Transaction&) { fn(); }, origin, /*local=*/true);
 }
 

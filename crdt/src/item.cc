@@ -88,8 +88,16 @@ int64_t ItemGetMissing(Item* item, Transaction& txn) {
     item->origin = item->left->last_id();
   }
   if (item->has_right_origin()) {
-    item->right = GetItemCleanStart(txn, item->right_origin);
-    item->right_origin = item->right->id;
+    // Mostly the right origin is the left item's right neighbour (the item was inserted
+    // between the two, often into a run GetItemCleanEnd has just split): a struct starting at
+    // exactly that id is what GetItemCleanStart would return, without a lookup or a split.
+    Item* next = item->left != nullptr ? item->left->right : nullptr;
+    if (next != nullptr && next->id == item->right_origin) {
+      item->right = next;
+    } else {
+      item->right = GetItemCleanStart(txn, item->right_origin);
+      item->right_origin = item->right->id;
+    }
   }
   if ((item->left != nullptr && item->left->is_gc()) ||
       (item->right != nullptr && item->right->is_gc())) {

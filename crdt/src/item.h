@@ -69,6 +69,9 @@ struct Item {
   bool deleted() const { return kind == ItemKind::kGc || (info & kDeleted) != 0; }
   bool countable() const { return (info & kCountable) != 0; }
   bool keep() const { return (info & kKeep) != 0; }
+  // !deleted() && countable() as one test of the info bits: a GC struct never has kCountable
+  // (decoded GC structs start from a fresh Item, ConvertToGc clears info).
+  bool counted() const { return (info & (kDeleted | kCountable)) == kCountable; }
   bool marker() const { return (info & kMarker) != 0; }
   void set_marker(bool m) { info = m ? (info | kMarker) : (info & ~kMarker); }
   void set_keep(bool k) { info = k ? (info | kKeep) : (info & ~kKeep); }

@@ -43,6 +43,35 @@ TEST(StructStoreTest, FindIndexFromAnyGuessMatchesFindIndex) {
   EXPECT_THROW(FindIndexFrom(structs, 3, 100), DecodeError);
 }
 
+TEST(StructStoreTest, FindIndexChecksTheLastStructAndKeepsTheHint) {
+  Doc doc(DocOptions{.client_id = 3, .gc = false});
+  Text t = *doc.GetText("t");
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(t.Insert(i % 2 == 0 ? 0 : t.Length(), "xy").ok());
+  const auto& structs = *doc.internal()->store().Get(3);
+  ASSERT_GT(structs.size(), 10u);
+  // The index of the struct holding `clock`, by a plain scan.
+  auto scan = [&](uint64_t clock) {
+    size_t i = 0;
+    while (structs[i]->id.clock + structs[i]->length <= clock) ++i;
+    return i;
+  };
+  const size_t last = structs.size() - 1;
+  const uint64_t last_clock = structs[last]->id.clock;
+  ASSERT_EQ(FindIndexSS(structs, 10), scan(10));
+  const size_t hint = structs.hint();
+  ASSERT_EQ(hint, scan(10));
+  ASSERT_NE(hint, last);
+  // Every clock of the last struct finds it; the hint still names the earlier lookup.
+  for (uint64_t c = last_clock; c < 100; ++c) EXPECT_EQ(FindIndexSS(structs, c), last);
+  EXPECT_EQ(structs.hint(), hint);
+  // Lookups elsewhere still work after it.
+  for (uint64_t c : {13u, 0u, 57u, 99u, 1u}) EXPECT_EQ(FindIndexSS(structs, c), scan(c)) << c;
+  // The std::vector overload checks the last struct too.
+  const std::vector<Item*>& flat = structs;
+  EXPECT_EQ(FindIndexSS(flat, 99), last);
+  EXPECT_EQ(FindIndexSS(flat, 41), scan(41));
+}
+
 TEST(StructStoreTest, PoolHandsOutDistinctItemsAcrossBlocks) {
   ItemPool pool;
   std::vector<Item*> items;

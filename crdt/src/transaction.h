@@ -6,6 +6,7 @@
 #ifndef ACCORD_CRDT_SRC_TRANSACTION_H_
 #define ACCORD_CRDT_SRC_TRANSACTION_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -55,18 +56,40 @@ class Transaction {
   std::vector<uint64_t> delete_order;
 
   // Adds a deleted range to delete_set, noting the client's order.
+  //
+  // A range that overlaps or adjoins the client's last recorded range is fused into it instead
+  // of being appended: deletions mostly come in clock order (a loaded delete set, a run of
+  // deleted items) or in reverse (backspacing), and a large transaction would otherwise collect
+  // one range per item and sort them all at the end. The encoded delete set does not change:
+  // SortAndMerge, which runs before anything reads the set, fuses exactly such ranges (closed
+  // intervals that touch), and fusing two of them early leaves the union the same.
   void AddDeleted(uint64_t client, uint64_t clock, uint64_t len) {
-    if ((delete_order.empty() || delete_order.back() != client) &&
-        delete_set.clients().count(client) == 0) {
+    DeleteSet::Clients& clients = delete_set.mutable_clients();
+    auto it = clients.find(client);
+    if (it == clients.end()) {
       delete_order.push_back(client);
       if (!spare_delete_node_.empty()) {
         // Reuse the map node (and range buffer) of an earlier transaction.
         spare_delete_node_.key() = client;
         spare_delete_node_.mapped().clear();
-        delete_set.mutable_clients().insert(std::move(spare_delete_node_));
+        it = clients.insert(std::move(spare_delete_node_)).position;
+      } else {
+        it = clients.try_emplace(client).first;
       }
     }
-    delete_set.Add(client, clock, len);
+    std::vector<DeleteItem>& ranges = it->second;
+    if (!ranges.empty()) {
+      DeleteItem& last = ranges.back();
+      const uint64_t end = clock + len;
+      const uint64_t last_end = last.clock + last.len;
+      if (clock <= last_end && last.clock <= end) {
+        const uint64_t start = std::min(last.clock, clock);
+        last.len = std::max(last_end, end) - start;
+        last.clock = start;
+        return;
+      }
+    }
+    ranges.push_back(DeleteItem{clock, len});
   }
 
   // Runs of deleted items that text edits walked over, first item -> last item, so that the

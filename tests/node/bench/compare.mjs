@@ -7,6 +7,8 @@
 //   crdt_trace_bench TRACE.bin END.txt [--single-txn] [--repeat N]
 //     -> {replay_ms, encode_v1_ms, encode_v2_ms, load_v1_ms, load_v2_ms, v1_bytes, v2_bytes, doc_mem_bytes, ok}
 //   crdt_trace_bench --load-v2 FILE -> {load_ms, encode_v1_ms, doc_mem_bytes, ok}
+// plus *_cpu_ms (our CPU time for replay and loads; steadier than wall time on a busy machine),
+// shown as rows of their own (the peers report wall time only).
 // Env: BENCH_YJS_MAX_EDITS (default 3e6) and BENCH_YWASM_MAX_EDITS (default 1e6; single
 // transaction: BENCH_YWASM_MAX_SINGLE_TXN_EDITS, default 1e5) cap the work given to the peers,
 // which are too slow beyond that (ywasm takes minutes for automerge-paper in one transaction).
@@ -97,7 +99,7 @@ async function main () {
         if (total <= (single ? ywasmSingleMax : ywasmMax)) w = describe(await node('ywasm-trace.mjs', ['--trace', name, ...flags]), `ywasm ${label}`)
         else notes.push(`ywasm ${label}: skipped (${total} edits > ${single ? 'BENCH_YWASM_MAX_SINGLE_TXN_EDITS' : 'BENCH_YWASM_MAX_EDITS'}=${single ? ywasmSingleMax : ywasmMax})`)
         raw.push({ label, ours: o, yjs: y, ywasm: w })
-        addRows(label, o, y, w, ['replay_ms', 'encode_v1_ms', 'encode_v2_ms', 'load_v1_ms', 'load_v2_ms', 'doc_mem_bytes', 'v1_bytes', 'v2_bytes'])
+        addRows(label, o, y, w, ['replay_ms', 'replay_cpu_ms', 'encode_v1_ms', 'encode_v2_ms', 'load_v1_ms', 'load_v1_cpu_ms', 'load_v2_ms', 'load_v2_cpu_ms', 'doc_mem_bytes', 'v1_bytes', 'v2_bytes'])
       }
     }
   }
@@ -108,7 +110,7 @@ async function main () {
     const y = describe(await node('yjs-trace.mjs', ['--load-v2', file]), `yjs ${label}`)
     const w = describe(await node('ywasm-trace.mjs', ['--load-v2', file]), `ywasm ${label}`)
     raw.push({ label, ours: o, yjs: y, ywasm: w })
-    addRows(label, o, y, w, ['load_ms', 'encode_v1_ms', 'doc_mem_bytes'])
+    addRows(label, o, y, w, ['load_ms', 'load_cpu_ms', 'encode_v1_ms', 'doc_mem_bytes'])
   }
   printTable()
   if (opts.json) writeFileSync(opts.json, JSON.stringify(raw, null, 1))

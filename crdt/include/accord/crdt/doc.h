@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "accord/crdt/any.h"
+#include "accord/crdt/function_ref.h"
 #include "accord/crdt/state_vector.h"
 #include "accord/crdt/version.h"
 #include "accord/status.h"
@@ -204,7 +205,8 @@ class Doc {
   std::vector<std::string> RootNames() const;
 
   // Runs `fn` in one transaction; edits inside it join it. `origin` is passed to observers.
-  void Transact(const std::function<void()>& fn, const void* origin = nullptr);
+  // `fn` is only referenced (any lambda converts): no std::function is made per transaction.
+  void Transact(FunctionRef<void()> fn, const void* origin = nullptr);
 
   // Applies a Yjs update atomically: on error nothing changes.
   Status ApplyUpdate(std::span<const uint8_t> update, UpdateFormat format = UpdateFormat::kV1,
