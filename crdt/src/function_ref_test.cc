@@ -55,10 +55,13 @@ TEST(FunctionRefTest, AcceptsFunctionsFunctionPointersAndStdFunction) {
 
 TEST(FunctionRefTest, ConvertsTheResultAndForwardsArguments) {
   // A callable returning int bound where long is wanted; a move-only argument is forwarded.
-  FunctionRef<long(std::unique_ptr<int>)> f = [](std::unique_ptr<int> p) { return *p + 1; };
+  // The lambdas are named: a FunctionRef made from a temporary dangles after its statement.
+  auto plus_one = [](std::unique_ptr<int> p) { return *p + 1; };
+  FunctionRef<long(std::unique_ptr<int>)> f = plus_one;
   EXPECT_EQ(f(std::make_unique<int>(41)), 42L);
   std::string seen;
-  FunctionRef<void(const std::string&)> g = [&](const std::string& s) { seen = s; };
+  auto remember = [&](const std::string& s) { seen = s; };
+  FunctionRef<void(const std::string&)> g = remember;
   g("abc");
   EXPECT_EQ(seen, "abc");
 }
