@@ -125,6 +125,10 @@ void RoomCore::Join(std::shared_ptr<Peer> peer) {
                                           : "the server cannot store changes to this document");
     return;
   }
+  // The greeting's state vector and awareness states already hold what waits for the next
+  // flush; sent now, it goes to the peers that lack it and never reaches the newcomer as a
+  // relay of what it was just told the server has.
+  SendPending();
   peer->Send(Shared(proto::EncodeSyncStep1(EncodedStateVector())));
   std::vector<uint8_t> states = awareness_.EncodeAll();
   if (!states.empty()) peer->Send(Shared(proto::EncodeAwareness(states)));

@@ -57,6 +57,28 @@ TEST_F(RoomCoreTest, Step1IsAnsweredWithTheMissingState) {
   EXPECT_EQ(replica.GetText("t")->ToString(), "hello");
 }
 
+TEST_F(RoomCoreTest, APeerJoiningBeforeAFlushIsNotRelayedWhatItsGreetingAlreadyHolds) {
+  auto a = std::make_shared<RecordingPeer>(1);
+  auto b = std::make_shared<RecordingPeer>(2);
+  room_.Join(a);
+  room_.Join(b);
+  room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "hello"))));
+  EXPECT_EQ(b->sent.size(), 1u);  // the relay waits for the flush...
+  auto c = std::make_shared<RecordingPeer>(3);
+  room_.Join(c);
+  // ...but goes out before a newcomer is greeted: b has it, c hears only the greeting.
+  auto bm = b->Decoded();
+  ASSERT_EQ(bm.size(), 2u);
+  EXPECT_EQ(bm[1].kind, proto::Message::Kind::kSyncUpdate);
+  room_.Flush();
+  auto cm = c->Decoded();
+  ASSERT_EQ(cm.size(), 1u);
+  EXPECT_EQ(cm[0].kind, proto::Message::Kind::kSyncStep1);
+  EXPECT_EQ(cm[0].payload, room_.doc().EncodeStateVector());
+  EXPECT_EQ(b->sent.size(), 2u);  // nothing twice
+  EXPECT_EQ(a->sent.size(), 1u);  // the sender never hears its own update
+}
+
 TEST_F(RoomCoreTest, UpdatesAreRelayedToOthersAtTheNextFlushAndSavedAfterPersistInOrder) {
   auto a = std::make_shared<RecordingPeer>(1, false, true);
   auto b = std::make_shared<RecordingPeer>(2, false, true);
