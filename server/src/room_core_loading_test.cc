@@ -97,10 +97,7 @@ TEST_F(RoomCoreLoadingTest, ANewClientIsServedFromTheSnapshotWithoutBuildingIt) 
 }
 
 TEST_F(RoomCoreLoadingTest, EverythingElseWaitsAndIsReplayedInOrder) {
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   // a edits and moves its cursor; b, which has client 7's text already, asks what it lacks.
   const auto edit = MakeUpdate(9, "new ");
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(edit)));
@@ -159,10 +156,7 @@ TEST_F(RoomCoreLoadingTest, EverythingElseWaitsAndIsReplayedInOrder) {
 }
 
 TEST_F(RoomCoreLoadingTest, APeerThatLeavesWhileLoadingIsNotAnsweredButItsEditIsKept) {
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(9, "typed "))));
   room_.Receive(a, Bytes(proto::EncodeSyncStep1(DocOf(snapshot_)->EncodeStateVector())));
   room_.Leave(1);
@@ -193,10 +187,7 @@ TEST_F(RoomCoreLoadingTest, MalformedInputIsRefusedAtOnceEvenWhileLoading) {
 
 TEST_F(RoomCoreLoadingTest, APeerThatSendsTooMuchWhileLoadingIsClosedWith1013) {
   limits_.send_queue_bytes = 64;
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(9, std::string(100, 'Q')))));
   ASSERT_EQ(a->closed.size(), 1u);
   EXPECT_EQ(a->closed[0].code, CloseCode::kTryAgainLater);

@@ -58,10 +58,7 @@ TEST_F(RoomCoreTest, Step1IsAnsweredWithTheMissingState) {
 }
 
 TEST_F(RoomCoreTest, APeerJoiningBeforeAFlushIsNotRelayedWhatItsGreetingAlreadyHolds) {
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "hello"))));
   EXPECT_EQ(b->sent.size(), 1u);  // the relay waits for the flush...
   auto c = std::make_shared<RecordingPeer>(3);
@@ -200,10 +197,7 @@ TEST_F(RoomCoreTest, SavedAndAwarenessNeverOvertakePendingUpdates) {
 }
 
 TEST_F(RoomCoreTest, AwarenessChangesBeforeAFlushGoOutAsOneMessageWithTheLatestStates) {
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   const size_t before = b->sent.size();
   room_.Receive(a, Bytes(proto::EncodeAwareness(std::vector<uint8_t>{1, 5, 1, 2, '{', '}'})));
   room_.Receive(b, Bytes(proto::EncodeAwareness(std::vector<uint8_t>{1, 6, 1, 1, '1'})));
@@ -221,10 +215,7 @@ TEST_F(RoomCoreTest, AwarenessChangesBeforeAFlushGoOutAsOneMessageWithTheLatestS
 }
 
 TEST_F(RoomCoreTest, AClientBatchedWithAServerUpdateHearsTheServers) {
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   room_.Receive(a, Bytes(proto::EncodeSyncUpdate(MakeUpdate(7, "x"))));
   room_.ApplyServerUpdate(MakeUpdate(41, "merged"), {}, [](Status) {});
   room_.Flush();
@@ -434,10 +425,7 @@ TEST_F(RoomCoreTest, DocumentSizeLimitRefusesTheUpdateWithoutApplyingIt) {
 }
 
 TEST_F(RoomCoreTest, AwarenessIsRelayedToEveryoneAndRemovedOnLeave) {
-  auto a = std::make_shared<RecordingPeer>(1);
-  auto b = std::make_shared<RecordingPeer>(2);
-  room_.Join(a);
-  room_.Join(b);
+  auto [a, b] = core_test::JoinTwo(room_);
   // One client (id 5), clock 1, state {"user":"ann"}.
   std::vector<uint8_t> update = {1, 5, 1};
   std::string json = "{\"user\":\"ann\"}";

@@ -74,6 +74,17 @@ class RecordingScheduler : public FlushScheduler {
 
 inline std::span<const uint8_t> Bytes(const std::vector<uint8_t>& v) { return v; }
 
+// Two plain peers, ids 1 and 2, joined to `room` in that order: most tests start this way.
+struct TwoPeers {
+  std::shared_ptr<RecordingPeer> a, b;
+};
+inline TwoPeers JoinTwo(RoomCore& room) {
+  TwoPeers p{std::make_shared<RecordingPeer>(1), std::make_shared<RecordingPeer>(2)};
+  room.Join(p.a);
+  room.Join(p.b);
+  return p;
+}
+
 // A v1 update that inserts `text` into root text "t" of a fresh client.
 inline std::vector<uint8_t> MakeUpdate(uint64_t client, const std::string& text) {
   crdt::Doc d;
