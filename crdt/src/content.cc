@@ -238,32 +238,7 @@ void ContentString::operator delete(ContentString* p, std::destroying_delete_t) 
   FreeStringBlock(p, size);
 }
 
-std::string_view ContentString::str() const {
-  switch (mode_) {
-    case kAscii:
-      return std::string_view(tail(), size_);
-    case kInline:
-      return std::string_view(tail() + kUtf16Field, size_);
-    case kGrowable:
-      break;
-  }
-  return growable().text;
-}
-
-uint64_t ContentString::Length() const {
-  switch (mode_) {
-    case kAscii:
-      return size_;
-    case kInline: {
-      uint32_t units;
-      std::memcpy(&units, tail(), kUtf16Field);
-      return units;
-    }
-    case kGrowable:
-      break;
-  }
-  return growable().utf16_len;
-}
+// str() and Length() are inline in content.h.
 
 std::unique_ptr<Content> ContentString::Copy() const { return Make(str(), Length()); }
 

@@ -9,6 +9,7 @@
 #define ACCORD_CRDT_SRC_CONTENT_H_
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -177,6 +178,34 @@ class ContentString final : public Content {
   Mode mode_;
   uint32_t size_;  // bytes of text, unless kGrowable
 };
+
+// Inline: encoding calls these for nearly every struct of a text document.
+inline std::string_view ContentString::str() const {
+  switch (mode_) {
+    case kAscii:
+      return std::string_view(tail(), size_);
+    case kInline:
+      return std::string_view(tail() + sizeof(uint32_t), size_);  // after the UTF-16 length
+    case kGrowable:
+      break;
+  }
+  return growable().text;
+}
+
+inline uint64_t ContentString::Length() const {
+  switch (mode_) {
+    case kAscii:
+      return size_;
+    case kInline: {
+      uint32_t units;
+      std::memcpy(&units, tail(), sizeof(units));
+      return units;
+    }
+    case kGrowable:
+      break;
+  }
+  return growable().utf16_len;
+}
 
 class ContentEmbed final : public Content {
  public:

@@ -1,6 +1,7 @@
 #include "encoding.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <unordered_map>
 
 #include "delete_set.h"
@@ -38,6 +39,28 @@ inline void WriteStructFast(Encoder& encoder, const Item* s, uint64_t offset) {
     const Content* content = s->content.get();
     const uint8_t ref = content->ref();
     if (ref == kRefDeleted || ref == kRefString) {
+      if constexpr (std::is_same_v<Encoder, UpdateEncoderV1>) {
+        // v1: the same fields through the fused writer (one room check per struct), and the
+        // string without its UTF-16 length, which v1 does not write.
+        const Id left{s->id.client, s->id.clock + offset - 1};
+        const Id* left_id = offset > 0 ? &left : (has_origin ? &s->origin : nullptr);
+        const Id* right_id = s->has_right_origin() ? &s->right_origin : nullptr;
+        const uint8_t info = static_cast<uint8_t>(ref | (has_origin ? 0x80 : 0) |
+                                                  (s->has_right_origin() ? 0x40 : 0) |
+                                                  (s->parent_sub != nullptr ? 0x20 : 0));
+        if (ref == kRefDeleted) {
+          const uint64_t len = static_cast<const ContentDeleted*>(content)->Length() - offset;
+          encoder.WriteItemFields(info, left_id, right_id, &len);
+        } else {
+          encoder.WriteItemFields(info, left_id, right_id, nullptr);
+          if (offset == 0) {
+            encoder.WriteString(static_cast<const ContentString*>(content)->str());
+          } else {
+            content->Write(encoder, offset);
+          }
+        }
+        return;
+      }
       encoder.WriteInfo(static_cast<uint8_t>(ref | (has_origin ? 0x80 : 0) |
                                              (s->has_right_origin() ? 0x40 : 0) |
                                              (s->parent_sub != nullptr ? 0x20 : 0)));

@@ -23,6 +23,9 @@ namespace accord::crdt {
 // update never copies what was written so far; they are joined once, by TakeBytes / AppendTo.
 class Lib0Encoder {
  public:
+  // A 64-bit varint takes at most ten bytes (either flavour).
+  static constexpr size_t kMaxVarUintBytes = 10;
+
   Lib0Encoder() = default;
   Lib0Encoder(Lib0Encoder&& other) noexcept;
   Lib0Encoder& operator=(Lib0Encoder&& other) noexcept;
@@ -55,14 +58,25 @@ class Lib0Encoder {
   // 7 bits per byte, least significant group first, high bit = "more follows".
   [[gnu::always_inline]] void WriteVarUint(uint64_t v) {
     if (static_cast<size_t>(end_ - cur_) < kMaxVarUintBytes) Grow(kMaxVarUintBytes);
-    uint8_t* p = cur_;
+    cur_ = PutVarUint(cur_, v);
+  }
+  // WriteVarUint's bytes at `p`, which must have room for kMaxVarUintBytes; returns the end.
+  [[gnu::always_inline]] static uint8_t* PutVarUint(uint8_t* p, uint64_t v) {
     while (v > 0x7f) {
       *p++ = static_cast<uint8_t>(0x80 | (v & 0x7f));
       v >>= 7;
     }
     *p++ = static_cast<uint8_t>(v);
-    cur_ = p;
+    return p;
   }
+  // For writers that put several fields at once with a single room check (a v1 struct's
+  // header): room for `n` more bytes at the returned pointer; the writer fills them with Put*
+  // and hands the end back to Commit.
+  [[gnu::always_inline]] uint8_t* Reserve(size_t n) {
+    if (static_cast<size_t>(end_ - cur_) < n) Grow(n);
+    return cur_;
+  }
+  [[gnu::always_inline]] void Commit(uint8_t* end) { cur_ = end; }
   // lib0's signed varint: the first byte holds "more follows" (bit 8), the sign (bit 7) and the
   // low 6 bits of the magnitude. `negative` with magnitude 0 is JavaScript's -0, which lib0
   // writes as 0x40 and the RLE column coders use as a flag.
@@ -99,8 +113,6 @@ class Lib0Encoder {
   void WriteAny(const Any& any);
 
  private:
-  // A 64-bit varint takes at most ten bytes (either flavour).
-  static constexpr size_t kMaxVarUintBytes = 10;
   struct Chunk {
     std::unique_ptr<uint8_t[]> data;
     size_t size;

@@ -135,6 +135,25 @@ TEST(Lib0EncoderTest, WriteUpTo16WritesOnlyTheFirstNBytesAcrossChunks) {
   EXPECT_TRUE(e.bytes() == want);
 }
 
+TEST(Lib0EncoderTest, ReserveAndCommitWriteLikeTheSingleFieldWriters) {
+  Lib0Encoder fused;
+  Lib0Encoder plain;
+  for (uint64_t i = 0; i < 30000; ++i) {
+    const uint64_t a = i << (i % 50);
+    const uint64_t b = UINT64_MAX >> (i % 64);
+    uint8_t* p = fused.Reserve(1 + 2 * Lib0Encoder::kMaxVarUintBytes);
+    *p++ = static_cast<uint8_t>(i);
+    p = Lib0Encoder::PutVarUint(p, a);
+    p = Lib0Encoder::PutVarUint(p, b);
+    fused.Commit(p);
+    plain.WriteUint8(static_cast<uint8_t>(i));
+    plain.WriteVarUint(a);
+    plain.WriteVarUint(b);
+  }
+  ASSERT_EQ(fused.size(), plain.size());
+  EXPECT_TRUE(fused.bytes() == plain.bytes());
+}
+
 TEST(Lib0EncoderTest, LargeOutputsSpanningManyChunksAreJoinedInOrder) {
   Lib0Encoder e;
   std::vector<uint8_t> want;
