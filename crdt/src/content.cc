@@ -167,8 +167,6 @@ void FreeStringBlock(void* p, size_t size) {
   }
 }
 
-constexpr size_t kUtf16Field = sizeof(uint32_t);
-
 }  // namespace
 
 #if defined(__x86_64__) || defined(__aarch64__)
@@ -237,8 +235,6 @@ void ContentString::operator delete(ContentString* p, std::destroying_delete_t) 
   p->~ContentString();
   FreeStringBlock(p, size);
 }
-
-// str() and Length() are inline in content.h.
 
 std::unique_ptr<Content> ContentString::Copy() const { return Make(str(), Length()); }
 

@@ -177,6 +177,8 @@ class ContentString final : public Content {
 
   Mode mode_;
   uint32_t size_;  // bytes of text, unless kGrowable
+  // kInline: the text's UTF-16 length, stored before the text.
+  static constexpr size_t kUtf16Field = sizeof(uint32_t);
 };
 
 // Inline: encoding calls these for nearly every struct of a text document.
@@ -185,7 +187,7 @@ inline std::string_view ContentString::str() const {
     case kAscii:
       return std::string_view(tail(), size_);
     case kInline:
-      return std::string_view(tail() + sizeof(uint32_t), size_);  // after the UTF-16 length
+      return std::string_view(tail() + kUtf16Field, size_);
     case kGrowable:
       break;
   }
@@ -198,7 +200,7 @@ inline uint64_t ContentString::Length() const {
       return size_;
     case kInline: {
       uint32_t units;
-      std::memcpy(&units, tail(), sizeof(units));
+      std::memcpy(&units, tail(), kUtf16Field);
       return units;
     }
     case kGrowable:

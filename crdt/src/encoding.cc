@@ -39,15 +39,15 @@ inline void WriteStructFast(Encoder& encoder, const Item* s, uint64_t offset) {
     const Content* content = s->content.get();
     const uint8_t ref = content->ref();
     if (ref == kRefDeleted || ref == kRefString) {
+      const Id left{s->id.client, s->id.clock + offset - 1};
+      const Id* left_id = offset > 0 ? &left : (has_origin ? &s->origin : nullptr);
+      const Id* right_id = s->has_right_origin() ? &s->right_origin : nullptr;
+      const uint8_t info =
+          static_cast<uint8_t>(ref | (has_origin ? 0x80 : 0) | (right_id != nullptr ? 0x40 : 0) |
+                               (s->parent_sub != nullptr ? 0x20 : 0));
       if constexpr (std::is_same_v<Encoder, UpdateEncoderV1>) {
         // v1: the same fields through the fused writer (one room check per struct), and the
         // string without its UTF-16 length, which v1 does not write.
-        const Id left{s->id.client, s->id.clock + offset - 1};
-        const Id* left_id = offset > 0 ? &left : (has_origin ? &s->origin : nullptr);
-        const Id* right_id = s->has_right_origin() ? &s->right_origin : nullptr;
-        const uint8_t info = static_cast<uint8_t>(ref | (has_origin ? 0x80 : 0) |
-                                                  (s->has_right_origin() ? 0x40 : 0) |
-                                                  (s->parent_sub != nullptr ? 0x20 : 0));
         if (ref == kRefDeleted) {
           const uint64_t len = static_cast<const ContentDeleted*>(content)->Length() - offset;
           encoder.WriteItemFields(info, left_id, right_id, &len);
@@ -61,15 +61,9 @@ inline void WriteStructFast(Encoder& encoder, const Item* s, uint64_t offset) {
         }
         return;
       }
-      encoder.WriteInfo(static_cast<uint8_t>(ref | (has_origin ? 0x80 : 0) |
-                                             (s->has_right_origin() ? 0x40 : 0) |
-                                             (s->parent_sub != nullptr ? 0x20 : 0)));
-      if (offset > 0) {
-        encoder.WriteLeftId(Id{s->id.client, s->id.clock + offset - 1});
-      } else if (has_origin) {
-        encoder.WriteLeftId(s->origin);
-      }
-      if (s->has_right_origin()) encoder.WriteRightId(s->right_origin);
+      encoder.WriteInfo(info);
+      if (left_id != nullptr) encoder.WriteLeftId(*left_id);
+      if (right_id != nullptr) encoder.WriteRightId(*right_id);
       if (ref == kRefDeleted) {
         encoder.WriteLen(static_cast<const ContentDeleted*>(content)->Length() - offset);
       } else if (offset == 0) {
