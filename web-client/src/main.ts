@@ -256,7 +256,9 @@ function identityOf (me: Me): Identity {
 }
 
 // The signed-in app on "/": one screen per hash route.
-async function signedInHome (me: Me): Promise<void> {
+// isCurrent() turns false once a later hash change has started another screen: the stale
+// screen then finishes in its detached <main> and must not retitle the page.
+async function signedInHome (me: Me, isCurrent: () => boolean = () => true): Promise<void> {
   const view = parseView(location.hash)
   const current = view.name.startsWith('organization') ? 'organizations' : view.name === 'keys' ? 'keys' : view.name === 'key-approvals' ? 'key-approvals' : 'statements'
   const main = shell(app, { me, current })
@@ -278,7 +280,7 @@ async function signedInHome (me: Me): Promise<void> {
   else await statementsScreen(main, me)
   main.setAttribute('aria-busy', 'false')
   const h1 = main.querySelector('h1')
-  if (h1) document.title = `${h1.textContent} — ${t('appName')}`
+  if (h1 && isCurrent()) document.title = `${h1.textContent} — ${t('appName')}`
 }
 
 async function route (): Promise<void> {
@@ -299,11 +301,18 @@ async function route (): Promise<void> {
   if (pub) { await publicPage(app, decodeURIComponent(pub[1]), signedIn); return }
   if (!m) {
     if (signedIn) {
-      await signedInHome(signedIn)
-      window.addEventListener('hashchange', async () => {
-        await signedInHome(signedIn)
-        document.getElementById('main')?.focus() // a new screen: start reading at its content
-      })
+      // Listen before the first screen is drawn: a hash change while it still waits for the
+      // server (a link followed, a deep link typed) must not be lost.
+      let latest = 0
+      const draw = async (focus: boolean) => {
+        const mine = ++latest
+        const isCurrent = () => mine === latest
+        await signedInHome(signedIn, isCurrent)
+        // A new screen: start reading at its content.
+        if (focus && isCurrent()) document.getElementById('main')?.focus()
+      }
+      window.addEventListener('hashchange', () => { void draw(true) })
+      await draw(false)
     } else openScreen()
     return
   }

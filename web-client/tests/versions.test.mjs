@@ -306,6 +306,35 @@ describe('rendering (fixed API answers)', () => {
     await noHorizontalScroll(page, 'diff in Spanish on a phone')
     await context.close()
   })
+
+  // A deep link followed while the first screen still waits for the server is not lost, and
+  // the stale screen, answered later, neither shows nor retitles the page.
+  test('a hash change during the first screen\'s load shows the new screen', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: DESKTOP })
+    const page = await context.newPage()
+    let release
+    const held = new Promise(resolve => { release = resolve })
+    await page.route('**/api/v1/**', async route => {
+      const p = new URL(route.request().url()).pathname.replace('/api/v1', '')
+      if (p === '/statements') await held // the home screen's list: answered only at the end
+      const body = p === '/session' ? me : p === '/statements/cierre' ? statement : p === '/statements/cierre/versions' ? { items: versions } : p === '/statements/cierre/diff' ? diff : p === '/statements' ? { items: [statement] } : { items: [] }
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) })
+    })
+    const listAsked = page.waitForRequest(r => new URL(r.url()).pathname === '/api/v1/statements')
+    await page.goto(standin.url + '/#/')
+    await listAsked
+    await page.evaluate(() => { location.hash = '#/statements/cierre/diff?from=1&to=2&layout=side' })
+    await page.waitForSelector('#diff-body.diff-side')
+    await page.waitForFunction(() => /^Changes: Declaración de cierre/.test(document.title))
+    const listAnswered = page.waitForResponse(r => new URL(r.url()).pathname === '/api/v1/statements')
+    release()
+    await listAnswered
+    await page.evaluate(() => new Promise(resolve => setTimeout(resolve, 100))) // the stale screen ends
+    assert.match(await page.title(), /^Changes: Declaración de cierre/, 'the stale home screen does not retitle the page')
+    assert.equal(await page.locator('#diff-body.diff-side').count(), 1)
+    assert.equal(await page.locator('li.statement').count(), 0, 'the stale statement list is not shown')
+    await context.close()
+  })
 })
 
 // ---------------------------------------------------------------------------------------------
