@@ -255,10 +255,10 @@ function identityOf (me: Me): Identity {
   return { name: me.user.display_name, org, color: stored?.color ?? COLORS[me.user.id % COLORS.length] }
 }
 
-// The signed-in app on "/": one screen per hash route.
-// isCurrent() turns false once a later hash change has started another screen: the stale
-// screen then finishes in its detached <main> and must not retitle the page.
-async function signedInHome (me: Me, isCurrent: () => boolean = () => true): Promise<void> {
+// The signed-in app on "/": one screen per hash route. Returns the screen's <main>; once a
+// later hash change has drawn another shell it is detached (a stale screen then finishes
+// there and must neither retitle the page nor take the focus).
+async function signedInHome (me: Me): Promise<HTMLElement> {
   const view = parseView(location.hash)
   const current = view.name.startsWith('organization') ? 'organizations' : view.name === 'keys' ? 'keys' : view.name === 'key-approvals' ? 'key-approvals' : 'statements'
   const main = shell(app, { me, current })
@@ -280,7 +280,8 @@ async function signedInHome (me: Me, isCurrent: () => boolean = () => true): Pro
   else await statementsScreen(main, me)
   main.setAttribute('aria-busy', 'false')
   const h1 = main.querySelector('h1')
-  if (h1 && isCurrent()) document.title = `${h1.textContent} — ${t('appName')}`
+  if (h1 && main.isConnected) document.title = `${h1.textContent} — ${t('appName')}`
+  return main
 }
 
 async function route (): Promise<void> {
@@ -303,16 +304,11 @@ async function route (): Promise<void> {
     if (signedIn) {
       // Listen before the first screen is drawn: a hash change while it still waits for the
       // server (a link followed, a deep link typed) must not be lost.
-      let latest = 0
-      const draw = async (focus: boolean) => {
-        const mine = ++latest
-        const isCurrent = () => mine === latest
-        await signedInHome(signedIn, isCurrent)
-        // A new screen: start reading at its content.
-        if (focus && isCurrent()) document.getElementById('main')?.focus()
-      }
-      window.addEventListener('hashchange', () => { void draw(true) })
-      await draw(false)
+      window.addEventListener('hashchange', async () => {
+        const main = await signedInHome(signedIn)
+        if (main.isConnected) main.focus() // a new screen: start reading at its content
+      })
+      await signedInHome(signedIn)
     } else openScreen()
     return
   }
