@@ -23,13 +23,17 @@
 // k * (UTF-16 length of END). ok: the final text, and the text of documents loaded from the v1
 // and v2 encodings, equal END repeated N times.
 //
-// Times are wall-clock milliseconds: replay once; encodes and loads the median of three (each
-// load into a fresh Doc), like the JavaScript peers. The *_cpu_ms figures are the CPU time this
-// thread spent on the same work (the median run's for loads): on a shared machine wall time
-// also counts the time the thread waited for a core, CPU time does not, so it is the steadier
-// figure to compare builds with. doc_mem_bytes is the heap the document
-// holds after the replay (or the first load): this binary replaces the global operator new /
-// delete with versions that count live bytes (malloc_usable_size of each block, so allocator
+// Times are wall-clock milliseconds: replay once; encodes and loads the median of five (each
+// load into a fresh Doc, each encode after the previous result is freed), like the JavaScript
+// peers. The process keeps freed memory for reuse with the settings accordd uses
+// (server/src/process_memory.h): glibc's defaults would unmap every block over 128 KiB on free,
+// and the page faults of mapping it again cost more than an encode on a virtual machine, while
+// the peers reuse their heap (V8) or linear memory (WebAssembly) as a matter of course. The
+// *_cpu_ms figures are the CPU time this thread spent on the same work (the median run's for
+// loads): on a shared machine wall time also counts the time the thread waited for a core, CPU time
+// does not, so it is the steadier figure to compare builds with. doc_mem_bytes is the heap the
+// document holds after the replay (or the first load): this binary replaces the global operator new
+// / delete with versions that count live bytes (malloc_usable_size of each block, so allocator
 // rounding counts too, but malloc's own per-block header does not). The program is single-
 // threaded; the counter is atomic anyway, in case a library thread allocates.
 #include <malloc.h>
@@ -240,7 +244,7 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-constexpr int kRuns = 3;
+constexpr int kRuns = 5;
 
 Text TextOf(Doc& doc) {
   auto text = doc.GetText("text");
@@ -299,6 +303,7 @@ Bytes Encode(Doc& doc, UpdateFormat format) {
 double EncodeTimes(Doc& doc, UpdateFormat format, Bytes* out) {
   std::vector<double> times;
   for (int i = 0; i < kRuns; ++i) {
+    Bytes().swap(*out);  // each run may reuse the memory of the one before, as loads do
     auto t0 = Clock::now();
     *out = Encode(doc, format);
     times.push_back(MsSince(t0));
@@ -440,6 +445,9 @@ int RunLoadEncode(const char* path, const char* format_name, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The values of accord::server::MemoryRetention (see the header comment).
+  mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
   if (argc == 3 && std::strcmp(argv[1], "--load-v2") == 0) return RunLoadV2(argv[2]);
   if (argc >= 4 && std::strcmp(argv[1], "--load-encode") == 0) {
     const int runs = argc >= 5 ? std::atoi(argv[4]) : 5;

@@ -8,6 +8,7 @@
 #include "accord/server/server.h"
 #include "config.h"
 #include "log.h"
+#include "process_memory.h"
 
 int main(int argc, char** argv) {
   namespace server = accord::server;
@@ -23,6 +24,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "accordd: %s\n(accordd --help lists the flags)\n",
                  parsed.message().c_str());
     return 2;
+  }
+
+  // Before any thread starts (see process_memory.h for why).
+  accord::Status kept = server::KeepFreedMemoryForReuse();
+  if (!kept.ok()) {
+    server::Log("info", "freed memory goes back to the kernel eagerly",
+                {{"reason", kept.message()}});
   }
 
   auto created = server::Server::Create(options);

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs'
 import * as Y from 'yjs'
 import { loadTrace, gc, heapBytes, median, parseArgs } from './trace-util.mjs'
 
-const opts = parseArgs(process.argv.slice(2), { trace: '', repeat: 1, singleTxn: false, loadV2: '', runs: 3 })
+const opts = parseArgs(process.argv.slice(2), { trace: '', repeat: 1, singleTxn: false, loadV2: '', runs: 5 })
 
 function timeIt (fn) {
   const t0 = performance.now()

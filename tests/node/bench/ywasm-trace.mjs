@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import ywasm from 'ywasm'
 import { loadTrace, gc, heapBytes, median, parseArgs } from './trace-util.mjs'
 
-const opts = parseArgs(process.argv.slice(2), { trace: '', repeat: 1, singleTxn: false, loadV2: '', runs: 3 })
+const opts = parseArgs(process.argv.slice(2), { trace: '', repeat: 1, singleTxn: false, loadV2: '', runs: 5 })
 const wasmBytes = () => ywasm.__wasm.memory.buffer.byteLength
 const memNow = () => wasmBytes() + heapBytes()
 
