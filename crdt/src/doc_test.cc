@@ -99,7 +99,8 @@ TEST(DocGoldenTest, DiffAgainstStateVectorMatchesFullState) {
   }
 }
 
-// Replays a script of local edits through the public API; each edit must emit Yjs's bytes.
+// Replays a script of local edits through the public API; each transaction (one edit, or the
+// script's "groups" of edits) must emit Yjs's bytes.
 TEST(DocGoldenTest, LocalEditsEmitYjsUpdates) {
   Any golden = LoadCore("local.json");
   for (const Any& script : golden.Find("scripts")->as_array()) {
@@ -111,47 +112,56 @@ TEST(DocGoldenTest, LocalEditsEmitYjsUpdates) {
     doc.OnUpdate([&](std::span<const uint8_t> u, const void*) { emitted.push_back(ToHex(u)); });
     const AnyArray& expected = script.Find("updates")->as_array();
     const AnyArray& ops = script.Find("ops")->as_array();
-    for (size_t i = 0; i < ops.size(); ++i) {
-      const AnyArray& op = ops[i].as_array();
+    std::vector<size_t> groups(ops.size(), 1);
+    if (const Any* g = script.Find("groups")) {
+      groups.clear();
+      for (const Any& n : g->as_array()) groups.push_back(static_cast<size_t>(n.as_number()));
+    }
+    ASSERT_EQ(groups.size(), expected.size());
+    auto apply = [&](const AnyArray& op) -> Status {
       const std::string& kind = op[0].as_string();
       const std::string& root = op[1].as_string();
       const std::string& what = op[2].as_string();
-      const size_t before = emitted.size();
+      auto values = [](const Any& list) {
+        std::vector<NewValue> out;
+        for (const Any& v : list.as_array()) out.push_back(NewValue::Of(v));
+        return out;
+      };
       if (kind == "text") {
         Text t = *doc.GetText(root);
-        if (what == "insert") {
-          ASSERT_TRUE(t.Insert(static_cast<uint64_t>(op[3].as_number()), op[4].as_string()).ok());
-        } else {
-          ASSERT_TRUE(t.Delete(static_cast<uint64_t>(op[3].as_number()),
-                               static_cast<uint64_t>(op[4].as_number()))
-                          .ok());
-        }
-      } else if (kind == "array") {
-        Array a = *doc.GetArray(root);
-        auto values = [](const Any& list) {
-          std::vector<NewValue> out;
-          for (const Any& v : list.as_array()) out.push_back(NewValue::Of(v));
-          return out;
-        };
-        if (what == "insert") {
-          ASSERT_TRUE(a.Insert(static_cast<uint64_t>(op[3].as_number()), values(op[4])).ok());
-        } else if (what == "push") {
-          ASSERT_TRUE(a.Push(values(op[3])).ok());
-        } else {
-          ASSERT_TRUE(a.Delete(static_cast<uint64_t>(op[3].as_number()),
-                               static_cast<uint64_t>(op[4].as_number()))
-                          .ok());
-        }
-      } else {
-        Map m = *doc.GetMap(root);
-        if (what == "set") {
-          ASSERT_TRUE(m.Set(op[3].as_string(), NewValue::Of(op[4])).ok());
-        } else {
-          ASSERT_TRUE(m.Delete(op[3].as_string()).ok());
-        }
+        if (what == "insert")
+          return t.Insert(static_cast<uint64_t>(op[3].as_number()), op[4].as_string());
+        return t.Delete(static_cast<uint64_t>(op[3].as_number()),
+                        static_cast<uint64_t>(op[4].as_number()));
       }
+      if (kind == "array") {
+        Array a = *doc.GetArray(root);
+        if (what == "insert")
+          return a.Insert(static_cast<uint64_t>(op[3].as_number()), values(op[4]));
+        if (what == "push") return a.Push(values(op[3]));
+        return a.Delete(static_cast<uint64_t>(op[3].as_number()),
+                        static_cast<uint64_t>(op[4].as_number()));
+      }
+      Map m = *doc.GetMap(root);
+      if (what == "set") return m.Set(op[3].as_string(), NewValue::Of(op[4]));
+      return m.Delete(op[3].as_string());
+    };
+    size_t next = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const size_t before = emitted.size();
+      ASSERT_LE(next + groups[g], ops.size());
+      if (groups[g] == 1) {
+        ASSERT_TRUE(apply(ops[next].as_array()).ok()) << "op " << next;
+      } else {
+        doc.Transact([&] {
+          for (size_t i = next; i < next + groups[g]; ++i) {
+            EXPECT_TRUE(apply(ops[i].as_array()).ok()) << "op " << i;
+          }
+        });
+      }
+      next += groups[g];
       const std::string got = emitted.size() > before ? emitted.back() : "";
-      ASSERT_EQ(got, expected[i].as_string()) << "op " << i;
+      ASSERT_EQ(got, expected[g].as_string()) << "transaction " << g;
     }
     EXPECT_EQ(Hex(doc.EncodeStateAsUpdate()), script.Find("state")->as_string());
   }

@@ -270,6 +270,44 @@ TextPosition FindTextPosition(Transaction& txn, AbstractType* parent, uint64_t i
   return pos;
 }
 
+namespace {
+
+// Yjs gives every insert an item of its own and merges neighbours when the transaction ends.
+// Typing a run inside one transaction (a batch edit, a paste replayed key by key) would create
+// an item per keystroke only for them all to be merged again: instead the text goes straight
+// into the item typed just before, where that merge is certain. That item must be the local
+// client's newest struct, created in this transaction, live plain text of this parent, directly
+// left of the insertion point and with the right origin the new item would get. It is then
+// the item Yjs would merge the new one into (MergeStructs' conditions), and a later split in
+// the transaction rebuilds the very items Yjs would have kept apart (same ids and origins).
+bool AppendToOwnRun(Transaction& txn, AbstractType* parent, TextPosition& pos, Content& content) {
+  Item* run = pos.left;
+  if (run == nullptr || content.ref() != kRefString || !run->is_item() || run->deleted() ||
+      run->content->ref() != kRefString || run->parent_sub != nullptr ||
+      run->parent_type() != parent || run->right != pos.right) {
+    return false;
+  }
+  DocImpl* doc = txn.doc();
+  const uint64_t client = doc->client_id();
+  if (run->id.client != client || run->id.clock + run->length != doc->NextClock() ||
+      run->id.clock < txn.BeforeClock(client)) {
+    return false;
+  }
+  const bool same_right_origin =
+      pos.right == nullptr ? !run->has_right_origin()
+                           : run->has_right_origin() && run->right_origin == pos.right->id;
+  if (!same_right_origin) return false;
+  if (parent->item() != nullptr && parent->item()->deleted()) return false;
+  const uint64_t length = content.Length();
+  if (!MergeContent(run->content, content)) return false;
+  run->length += length;
+  parent->AddLength(static_cast<int64_t>(length));
+  pos.index += length;  // pos.left stays the run, pos.right its right neighbour
+  return true;
+}
+
+}  // namespace
+
 void InsertTextContent(Transaction& txn, AbstractType* parent, TextPosition& pos,
                        std::unique_ptr<Content> content, Attributes attributes) {
   for (const auto& [key, val] : pos.current_attributes) {
@@ -285,6 +323,10 @@ void InsertTextContent(Transaction& txn, AbstractType* parent, TextPosition& pos
   Attributes negated = InsertAttributes(txn, parent, pos, attributes);
   if (parent->has_markers()) {
     UpdateMarkerChanges(parent, pos.index, static_cast<int64_t>(content->Length()));
+  }
+  if (AppendToOwnRun(txn, parent, pos, *content)) {
+    InsertNegatedAttributes(txn, parent, pos, std::move(negated));
+    return;
   }
   const uint64_t index = pos.index;
   DocImpl* doc = txn.doc();

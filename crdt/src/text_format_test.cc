@@ -69,7 +69,11 @@ void RunStep(std::vector<std::unique_ptr<Doc>>& docs, const AnyArray& step) {
     t = NestedText(t);
     op = op.substr(2);
   }
-  if (op == "insert") {
+  if (op == "txn") {
+    doc.Transact([&] {
+      for (const Any& inner : step[2].as_array()) RunStep(docs, inner.as_array());
+    });
+  } else if (op == "insert") {
     Status s = step[4].is_null() ? t.Insert(U(step[2]), step[3].as_string())
                                  : t.Insert(U(step[2]), step[3].as_string(), Attrs(step[4]));
     ASSERT_TRUE(s.ok()) << s.ToString();

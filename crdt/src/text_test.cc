@@ -4,6 +4,7 @@
 #include <string>
 
 #include "accord/crdt/doc.h"
+#include "item.h"
 #include "text_internal.h"
 
 namespace accord::crdt {
@@ -58,6 +59,36 @@ TEST(TextTest, SequentialTypingMergesIntoOneStruct) {
   std::vector<uint8_t> s = State(doc);
   EXPECT_LT(s.size(), 1030u);  // one string struct, not a thousand
   EXPECT_EQ(t.Length(), 1000u);
+}
+
+// Typing a run in one transaction appends to the run's item instead of making an item per
+// keystroke (text.cc, AppendToOwnRun); only an item of this transaction is extended, so a
+// transaction that types after older text still reports the text as changed.
+TEST(TextTest, TypingInOneTransactionExtendsOnlyItsOwnRun) {
+  Doc doc(DocOptions{.client_id = 1});
+  Text t = *doc.GetText("t");
+  ASSERT_TRUE(t.Insert(0, "ab").ok());
+  std::vector<TransactionInfo> seen;
+  doc.OnAfterTransaction([&](const TransactionInfo& info) { seen.push_back(info); });
+  auto items = [&] {
+    size_t n = 0;
+    for (const Item* i = t.internal()->start(); i != nullptr; i = i->right) ++n;
+    return n;
+  };
+  doc.Transact([&] {
+    for (char c : std::string("cdefg")) {
+      ASSERT_TRUE(t.Insert(t.Length(), std::string(1, c)).ok());
+    }
+    EXPECT_EQ(items(), 2u);  // "ab" from before, and one run for "cdefg"
+  });
+  ASSERT_EQ(seen.size(), 1u);
+  ASSERT_EQ(seen[0].changed.size(), 1u);
+  EXPECT_EQ(seen[0].changed[0].internal(), t.internal());
+  EXPECT_EQ(items(), 1u);  // merged with "ab" when the transaction ended, as Yjs merges
+  ASSERT_TRUE(t.Insert(t.Length(), "h").ok());  // a transaction of its own, after old text
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].changed.size(), 1u);
+  EXPECT_EQ(t.ToString(), "abcdefgh");
 }
 
 // One transaction of random edits, biased towards deleting again and again at one place (the

@@ -239,5 +239,73 @@ runScript('typing', 42, [
   }
   runScript('array-map', 44, ops)
 }
+// Several edits in one transaction: `groups` lists how many ops each transaction holds; the
+// script records one update per transaction. Yjs gives each insert an item of its own and
+// merges them when the transaction ends; typing runs, inserts into text typed earlier in the
+// same transaction and deletes across it must come out the same however the library gets there.
+const runTxnScript = (name, clientID, groups) => {
+  const d = newDoc(clientID)
+  const updates = []
+  d.on('update', u => updates.push(hex(u)))
+  for (const group of groups) {
+    const before = updates.length
+    d.transact(() => {
+      for (const [kind, root, op, ...args] of group) {
+        const t = kind === 'text' ? d.getText(root) : d.getArray(root)
+        if (op === 'insert') t.insert(args[0], args[1])
+        else t.delete(args[0], args[1])
+      }
+    })
+    if (updates.length !== before + 1) updates.push('')
+  }
+  scripts.push({
+    name, client: clientID, ops: groups.flat(), groups: groups.map(g => g.length), updates,
+    state: hex(Y.encodeStateAsUpdate(d))
+  })
+}
+{
+  const type = (at, text) => [...text].map((ch, i) => ['text', 't', 'insert', at + i, ch])
+  runTxnScript('txn-typing', 45, [
+    // A run typed a character at a time, then edits inside the run typed so far.
+    [...type(0, 'Hello'), ...type(5, ' world'), ['text', 't', 'insert', 2, 'X'],
+      ['text', 't', 'delete', 4, 3], ...type(0, '>'), ...type(9, '!?')],
+    // Typing after text from an earlier transaction, then in the middle of it.
+    [...type(10, 'abc'), ...type(3, 'mid'), ['text', 't', 'delete', 0, 1], ...type(0, '😀é')],
+    // Typing, deleting all of it and typing again; a delete splitting the run's last item.
+    [...type(2, 'xyz'), ['text', 't', 'delete', 2, 3], ...type(2, 'uvw'), ['text', 't', 'delete', 3, 1],
+      ...type(3, 'Q')],
+    // One-character transactions (nothing to extend), then a long run.
+    type(0, '1'), type(1, '2'), [...type(2, 'the quick brown fox jumps over the lazy dog')]
+  ])
+  const gen = prng.create(123)
+  const groups = []
+  let len = 0
+  let cursor = 0
+  for (let g = 0; g < 150; g++) {
+    const group = []
+    const n = prng.int32(gen, 1, 14)
+    for (let i = 0; i < n; i++) {
+      const r = prng.int32(gen, 0, 9)
+      if (r === 0) cursor = prng.int32(gen, 0, len) // jump elsewhere
+      if (r === 1 && cursor > 0) { // backspace
+        const k = prng.int32(gen, 1, Math.min(3, cursor))
+        group.push(['text', 't', 'delete', cursor - k, k]); len -= k; cursor -= k
+      } else if (r === 2 && cursor < len) { // delete forward
+        const k = prng.int32(gen, 1, Math.min(4, len - cursor))
+        group.push(['text', 't', 'delete', cursor, k]); len -= k
+      } else {
+        const s = prng.oneOf(gen, ['a', 'b', 'c', ' ', 'ñ', '🙂', 'de'])
+        group.push(['text', 't', 'insert', cursor, s]); len += s.length; cursor += s.length
+      }
+    }
+    groups.push(group)
+  }
+  runTxnScript('txn-random-typing', 46, groups)
+  // Arrays take the same path for their items: pushes in one transaction.
+  runTxnScript('txn-array', 47, [
+    [['array', 'a', 'insert', 0, [1]], ['array', 'a', 'insert', 1, [2]], ['array', 'a', 'insert', 1, ['x']],
+      ['array', 'a', 'delete', 0, 1], ['array', 'a', 'insert', 2, [3, 4]]]
+  ])
+}
 writeFileSync(join(outDir, 'local.json'), JSON.stringify({ scripts }, null, 1) + '\n')
 console.log('wrote local.json', scripts.length, 'scripts')

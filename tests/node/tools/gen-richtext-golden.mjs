@@ -15,6 +15,7 @@
 //   ['sync', from, to, 'v1'|'v2']              what `to` lacks, encoded by `from`
 //   ['apply', doc, hex]                          one v1 update (maybe out of order, or again)
 //   ['n:insert' | 'n:format' | 'n:delete', ...]  as above, on the first nested Y.Text in "t"
+//   ['txn', doc, [step, ...]]                  those steps (all on `doc`) in one transaction
 // Every step records `emitted`: the v1 updates the acting document (`to` for sync) emitted.
 // Every case records each document's final state, v1 and v2, and its text as a string.
 import * as Y from 'yjs'
@@ -69,13 +70,14 @@ const runCase = (name, clients, steps, { gc = true } = {}) => {
     return log
   })
   const out = []
-  for (const step of steps) {
+  const run = (step) => {
     const [op, a] = step
-    const actor = op === 'sync' ? step[2] : a
-    const before = logs[actor].length
     let t = docs[a].getText('t')
     if (op.startsWith('n:')) t = nestedText(t)
     switch (op.replace('n:', '')) {
+      case 'txn':
+        docs[a].transact(() => step[2].forEach(run))
+        break
       case 'insert':
         if (step[4] === null) t.insert(step[2], step[3])
         else t.insert(step[2], step[3], toObject(step[4]))
@@ -111,6 +113,11 @@ const runCase = (name, clients, steps, { gc = true } = {}) => {
       default:
         throw new Error('unknown op ' + op)
     }
+  }
+  for (const step of steps) {
+    const actor = step[0] === 'sync' ? step[2] : step[1]
+    const before = logs[actor].length
+    run(step)
     out.push({ step, emitted: logs[actor].slice(before) })
   }
   cases.push({
@@ -412,6 +419,90 @@ for (const seed of randomSeeds) {
   }
   for (const [x, y] of [[0, 1], [1, 2], [2, 0], [0, 1], [1, 2]]) push(['sync', x, y, 'v1'])
   runCase(`random-${seed}`, ids, steps.map(s => s.slice()), { gc })
+}
+
+// Typing in one transaction: Yjs gives each keystroke an item and merges them at the end; the
+// library may append to the run directly, but never across a change of attributes.
+const typeSteps = (doc, at, text, attrs = null) =>
+  [...text].map((ch, i) => ['insert', doc, at + i, ch, attrs])
+runCase('txn-typing-formats', [80, 81], [
+  ['txn', 0, [...typeSteps(0, 0, 'plain '), ...typeSteps(0, 6, 'bold', B), ...typeSteps(0, 10, ' back')]],
+  ['txn', 0, [...typeSteps(0, 6, 'in'), ['format', 0, 2, 6, I], ...typeSteps(0, 8, 'xy'),
+    ['delete', 0, 7, 2], ...typeSteps(0, 7, 'zz', noB)]],
+  ['sync', 0, 1, 'v1'],
+  ['txn', 1, [...typeSteps(1, 3, 'abc'), ...typeSteps(1, 6, 'de', [['color', 'red']]), ['embed', 1, 8, { img: 1 }, null],
+    ...typeSteps(1, 9, 'fg'), ['format', 1, 0, 12, [['color', null]]], ...typeSteps(1, 11, '😀!')]],
+  ['sync', 1, 0, 'v2'],
+  ['txn', 0, [...typeSteps(0, 0, 'start'), ['delete', 0, 0, 12], ...typeSteps(0, 0, 'again', I)]],
+  ['sync', 0, 1, 'v1']
+])
+// Text typed before an item inserted after it in the same transaction (the embed) must not
+// join the run it follows: Yjs's item for it has another right origin.
+runCase('txn-typing-before-embed', [82], [
+  ['insert', 0, 0, 'RS', null],
+  ['txn', 0, [['insert', 0, 1, 'a', null], ['embed', 0, 2, { img: 2 }, null], ['insert', 0, 2, 'b', null],
+    ['insert', 0, 3, 'c', null], ['type', 0, 4, 'map', null], ['insert', 0, 4, 'd', null]]]
+])
+// A remote insert applied inside the transaction lands between the run typed so far and its
+// right neighbour (YATA puts the higher client id second); text typed after the run then has
+// another right origin and must not join it.
+runCase('txn-typing-around-remote-insert', [10, 20], [
+  ['insert', 0, 0, 'RS', null],
+  ['sync', 0, 1, 'v1'],
+  ['insert', 1, 1, 'X', null],
+  ['txn', 0, [['insert', 0, 1, 'a', null], ['sync', 1, 0, 'v1'], ['insert', 0, 2, 'b', null],
+    ['insert', 0, 3, 'c', null]]],
+  ['sync', 0, 1, 'v1']
+])
+for (const seed of [5, 6, 7]) {
+  const gen = prng.create(1000 + seed)
+  const ids = [200 + seed, 199 + seed]
+  const docs = ids.map(id => { const d = new Y.Doc(); d.clientID = id; d.getText('t'); return d })
+  const apply = (step) => {
+    const t = docs[step[1]].getText('t')
+    if (step[0] === 'insert') step[4] === null ? t.insert(step[2], step[3]) : t.insert(step[2], step[3], toObject(step[4]))
+    else if (step[0] === 'format') t.format(step[2], step[3], toObject(step[4]))
+    else if (step[0] === 'delete') t.delete(step[2], step[3])
+  }
+  const steps = []
+  const cursor = [0, 0]
+  for (let i = 0; i < 40; i++) {
+    const a = prng.uint32(gen, 0, 1)
+    if (prng.real53(gen) < 0.2) {
+      const b = 1 - a
+      Y.applyUpdate(docs[b], Y.encodeStateAsUpdate(docs[a], Y.encodeStateVector(docs[b])))
+      steps.push(['sync', a, b, 'v1'])
+      continue
+    }
+    const inner = []
+    docs[a].transact(() => {
+      const n = prng.uint32(gen, 1, 10)
+      const attrs = prng.bool(gen) ? null : prng.oneOf(gen, ATTRS)
+      for (let k = 0; k < n; k++) {
+        const len = docs[a].getText('t').length
+        if (cursor[a] > len || prng.real53(gen) < 0.15) cursor[a] = prng.uint32(gen, 0, len)
+        const r = prng.real53(gen)
+        let step
+        if (r < 0.7 || len === 0) {
+          const ch = prng.oneOf(gen, ['a', 'b', ' ', 'é', '😀', '\n'])
+          step = ['insert', a, cursor[a], ch, attrs]
+          cursor[a] += ch.length
+        } else if (r < 0.85 && cursor[a] > 0) {
+          const d = prng.uint32(gen, 1, Math.min(3, cursor[a]))
+          step = ['delete', a, cursor[a] - d, d]
+          cursor[a] -= d
+        } else {
+          const idx = prng.uint32(gen, 0, len - 1)
+          step = ['format', a, idx, prng.uint32(gen, 1, len - idx), prng.oneOf(gen, ATTRS)]
+        }
+        apply(step)
+        inner.push(step)
+      }
+    })
+    steps.push(['txn', a, inner])
+  }
+  steps.push(['sync', 0, 1, 'v1'], ['sync', 1, 0, 'v1'])
+  runCase(`random-txn-${seed}`, ids, steps.map(s => structuredClone(s)))
 }
 
 writeFileSync(join(outDir, 'cases.json'), JSON.stringify({ cases }, null, 1) + '\n')
