@@ -272,14 +272,16 @@ TextPosition FindTextPosition(Transaction& txn, AbstractType* parent, uint64_t i
 
 namespace {
 
-// Yjs gives every insert an item of its own and merges neighbours when the transaction ends.
-// Typing a run inside one transaction (a batch edit, a paste replayed key by key) would create
-// an item per keystroke only for them all to be merged again: instead the text goes straight
-// into the item typed just before, where that merge is certain. That item must be the local
-// client's newest struct, created in this transaction, live plain text of this parent, directly
-// left of the insertion point and with the right origin the new item would get. It is then
-// the item Yjs would merge the new one into (MergeStructs' conditions), and a later split in
-// the transaction rebuilds the very items Yjs would have kept apart (same ids and origins).
+// Yjs gives every insert an item of its own and merges it into its left neighbour when the
+// transaction ends, when that neighbour is the same client's previous struct with the same right
+// origin. Typing a character at a time would create and free an item per keystroke (and a run
+// typed inside one transaction an item per keystroke until its end): instead the text goes
+// straight into the item typed just before, where that merge is certain. That item must be the
+// local client's newest struct, live plain text of this parent, directly left of the insertion
+// point and with the right origin the new item would get (MergeStructs' conditions). The update
+// of the transaction, written from the clock before it, then holds the same struct Yjs writes
+// for the new item (an offset into the run has the previous character as its origin), and a
+// later split rebuilds the very items Yjs would have kept apart (same ids and origins).
 bool AppendToOwnRun(Transaction& txn, AbstractType* parent, TextPosition& pos, Content& content) {
   Item* run = pos.left;
   if (run == nullptr || content.ref() != kRefString || !run->is_item() || run->deleted() ||
@@ -289,19 +291,18 @@ bool AppendToOwnRun(Transaction& txn, AbstractType* parent, TextPosition& pos, C
   }
   DocImpl* doc = txn.doc();
   const uint64_t client = doc->client_id();
-  if (run->id.client != client || run->id.clock + run->length != doc->NextClock() ||
-      run->id.clock < txn.BeforeClock(client)) {
-    return false;
-  }
+  if (run->id.client != client || run->id.clock + run->length != doc->NextClock()) return false;
   const bool same_right_origin =
       pos.right == nullptr ? !run->has_right_origin()
                            : run->has_right_origin() && run->right_origin == pos.right->id;
   if (!same_right_origin) return false;
   if (parent->item() != nullptr && parent->item()->deleted()) return false;
   const uint64_t length = content.Length();
+  txn.NoteStateChange(client);  // before the clock moves, as IntegrateItem does before Add
   if (!MergeContent(run->content, content)) return false;
   run->length += length;
   parent->AddLength(static_cast<int64_t>(length));
+  AddChangedType(txn, parent, nullptr);
   pos.index += length;  // pos.left stays the run, pos.right its right neighbour
   return true;
 }

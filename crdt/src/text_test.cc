@@ -61,10 +61,9 @@ TEST(TextTest, SequentialTypingMergesIntoOneStruct) {
   EXPECT_EQ(t.Length(), 1000u);
 }
 
-// Typing a run in one transaction appends to the run's item instead of making an item per
-// keystroke (text.cc, AppendToOwnRun); only an item of this transaction is extended, so a
-// transaction that types after older text still reports the text as changed.
-TEST(TextTest, TypingInOneTransactionExtendsOnlyItsOwnRun) {
+// Typing appends to the item typed just before (text.cc, AppendToOwnRun), in one transaction
+// or across several, and each transaction still reports the text as changed.
+TEST(TextTest, TypingExtendsTheRunTypedJustBefore) {
   Doc doc(DocOptions{.client_id = 1});
   Text t = *doc.GetText("t");
   ASSERT_TRUE(t.Insert(0, "ab").ok());
@@ -79,16 +78,19 @@ TEST(TextTest, TypingInOneTransactionExtendsOnlyItsOwnRun) {
     for (char c : std::string("cdefg")) {
       ASSERT_TRUE(t.Insert(t.Length(), std::string(1, c)).ok());
     }
-    EXPECT_EQ(items(), 2u);  // "ab" from before, and one run for "cdefg"
+    EXPECT_EQ(items(), 1u);
   });
-  ASSERT_EQ(seen.size(), 1u);
-  ASSERT_EQ(seen[0].changed.size(), 1u);
-  EXPECT_EQ(seen[0].changed[0].internal(), t.internal());
-  EXPECT_EQ(items(), 1u);  // merged with "ab" when the transaction ended, as Yjs merges
-  ASSERT_TRUE(t.Insert(t.Length(), "h").ok());  // a transaction of its own, after old text
-  ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[1].changed.size(), 1u);
-  EXPECT_EQ(t.ToString(), "abcdefgh");
+  ASSERT_TRUE(t.Insert(t.Length(), "h").ok());  // a transaction of its own
+  ASSERT_TRUE(t.Insert(0, "<").ok());           // elsewhere: an item of its own
+  ASSERT_TRUE(t.Insert(1, "=").ok());           // after that one
+  EXPECT_EQ(items(), 2u);
+  ASSERT_EQ(seen.size(), 4u);
+  for (const TransactionInfo& info : seen) {
+    ASSERT_EQ(info.changed.size(), 1u);
+    EXPECT_EQ(info.changed[0].internal(), t.internal());
+    EXPECT_EQ(info.after_state.at(1), info.before_state.at(1) + (&info == &seen[0] ? 5 : 1));
+  }
+  EXPECT_EQ(t.ToString(), "<=abcdefgh");
 }
 
 // One transaction of random edits, biased towards deleting again and again at one place (the
