@@ -26,8 +26,9 @@ struct MemoryRetention {
   size_t keep_free_max = 32u << 20;
 };
 
-// Applies `retention` to the process's allocator. Fails, changing nothing, where the allocator
-// has no such settings (another libc, or a sanitizer's allocator, which ignores them).
+// Applies `retention` to the process's allocator. InvalidArgument for sizes over 2 GiB (nothing
+// applied); Unavailable where the allocator ignores the settings (another libc, or a sanitizer's
+// allocator, which takes neither).
 Status KeepFreedMemoryForReuse(const MemoryRetention& retention = {});
 
 }  // namespace accord::server

@@ -178,21 +178,30 @@ console.log('wrote replay.json', cases.length, 'cases')
 
 // Local edit scripts. Ops: [kind, name, op, ...args], replayed by the C++ test through the API.
 const scripts = []
-const runScript = (name, clientID, ops) => {
+const applyOp = (d, [kind, root, op, ...args]) => {
+  const t = kind === 'text' ? d.getText(root) : kind === 'map' ? d.getMap(root) : d.getArray(root)
+  if (op === 'insert') t.insert(args[0], args[1])
+  else if (op === 'delete') kind === 'map' ? t.delete(args[0]) : t.delete(args[0], args[1])
+  else if (op === 'push') t.push(args[0])
+  else if (op === 'set') t.set(args[0], args[1])
+}
+// Runs `groups` of ops, each group in one transaction, recording one update per group ('' if
+// it emitted none). `grouped` writes the group sizes (scripts without them are one op a group).
+const runGroups = (name, clientID, groups, grouped) => {
   const d = newDoc(clientID)
   const updates = []
   d.on('update', u => updates.push(hex(u)))
-  for (const [kind, root, op, ...args] of ops) {
+  for (const group of groups) {
     const before = updates.length
-    const t = kind === 'text' ? d.getText(root) : kind === 'map' ? d.getMap(root) : d.getArray(root)
-    if (op === 'insert') t.insert(args[0], args[1])
-    else if (op === 'delete') kind === 'map' ? t.delete(args[0]) : t.delete(args[0], args[1])
-    else if (op === 'push') t.push(args[0])
-    else if (op === 'set') t.set(args[0], args[1])
+    d.transact(() => group.forEach(op => applyOp(d, op)))
     if (updates.length !== before + 1) updates.push('')
   }
-  scripts.push({ name, client: clientID, ops, updates, state: hex(Y.encodeStateAsUpdate(d)) })
+  scripts.push({
+    name, client: clientID, ops: groups.flat(), ...(grouped ? { groups: groups.map(g => g.length) } : {}),
+    updates, state: hex(Y.encodeStateAsUpdate(d))
+  })
 }
+const runScript = (name, clientID, ops) => runGroups(name, clientID, ops.map(op => [op]), false)
 runScript('typing', 42, [
   ['text', 't', 'insert', 0, 'H'], ['text', 't', 'insert', 1, 'e'], ['text', 't', 'insert', 2, 'l'],
   ['text', 't', 'insert', 3, 'l'], ['text', 't', 'insert', 4, 'o'], ['text', 't', 'delete', 4, 1],
@@ -243,26 +252,7 @@ runScript('typing', 42, [
 // script records one update per transaction. Yjs gives each insert an item of its own and
 // merges them when the transaction ends; typing runs, inserts into text typed earlier in the
 // same transaction and deletes across it must come out the same however the library gets there.
-const runTxnScript = (name, clientID, groups) => {
-  const d = newDoc(clientID)
-  const updates = []
-  d.on('update', u => updates.push(hex(u)))
-  for (const group of groups) {
-    const before = updates.length
-    d.transact(() => {
-      for (const [kind, root, op, ...args] of group) {
-        const t = kind === 'text' ? d.getText(root) : d.getArray(root)
-        if (op === 'insert') t.insert(args[0], args[1])
-        else t.delete(args[0], args[1])
-      }
-    })
-    if (updates.length !== before + 1) updates.push('')
-  }
-  scripts.push({
-    name, client: clientID, ops: groups.flat(), groups: groups.map(g => g.length), updates,
-    state: hex(Y.encodeStateAsUpdate(d))
-  })
-}
+const runTxnScript = (name, clientID, groups) => runGroups(name, clientID, groups, true)
 {
   const type = (at, text) => [...text].map((ch, i) => ['text', 't', 'insert', at + i, ch])
   runTxnScript('txn-typing', 45, [

@@ -56,6 +56,52 @@ const nestedText = (t) => {
   throw new Error('no nested text')
 }
 
+// Runs one step on `docs` (see the list of steps above).
+const runStep = (docs, step) => {
+  const [op, a] = step
+  let t = docs[a].getText('t')
+  if (op.startsWith('n:')) t = nestedText(t)
+  switch (op.replace('n:', '')) {
+    case 'txn':
+      docs[a].transact(() => step[2].forEach(inner => runStep(docs, inner)))
+      break
+    case 'insert':
+      if (step[4] === null) t.insert(step[2], step[3])
+      else t.insert(step[2], step[3], toObject(step[4]))
+      break
+    case 'embed':
+      if (step[4] === null) t.insertEmbed(step[2], structuredClone(step[3]))
+      else t.insertEmbed(step[2], structuredClone(step[3]), toObject(step[4]))
+      break
+    case 'type': {
+      const nested = step[3] === 'text' ? new Y.Text() : step[3] === 'map' ? new Y.Map() : new Y.Array()
+      if (step[4] === null) t.insertEmbed(step[2], nested)
+      else t.insertEmbed(step[2], nested, toObject(step[4]))
+      break
+    }
+    case 'format':
+      t.format(step[2], step[3], toObject(step[4]))
+      break
+    case 'delete':
+      t.delete(step[2], step[3])
+      break
+    case 'apply':
+      Y.applyUpdate(docs[a], Buffer.from(step[2], 'hex'))
+      break
+    case 'sync': {
+      const [, from, to, fmt] = step
+      if (fmt === 'v2') {
+        Y.applyUpdateV2(docs[to], Y.encodeStateAsUpdateV2(docs[from], Y.encodeStateVector(docs[to])))
+      } else {
+        Y.applyUpdate(docs[to], Y.encodeStateAsUpdate(docs[from], Y.encodeStateVector(docs[to])))
+      }
+      break
+    }
+    default:
+      throw new Error('unknown op ' + op)
+  }
+}
+
 // Runs `steps` on fresh documents with the given client ids and records what Yjs does.
 const runCase = (name, clients, steps, { gc = true } = {}) => {
   const docs = clients.map(id => {
@@ -70,54 +116,10 @@ const runCase = (name, clients, steps, { gc = true } = {}) => {
     return log
   })
   const out = []
-  const run = (step) => {
-    const [op, a] = step
-    let t = docs[a].getText('t')
-    if (op.startsWith('n:')) t = nestedText(t)
-    switch (op.replace('n:', '')) {
-      case 'txn':
-        docs[a].transact(() => step[2].forEach(run))
-        break
-      case 'insert':
-        if (step[4] === null) t.insert(step[2], step[3])
-        else t.insert(step[2], step[3], toObject(step[4]))
-        break
-      case 'embed':
-        if (step[4] === null) t.insertEmbed(step[2], structuredClone(step[3]))
-        else t.insertEmbed(step[2], structuredClone(step[3]), toObject(step[4]))
-        break
-      case 'type': {
-        const nested = step[3] === 'text' ? new Y.Text() : step[3] === 'map' ? new Y.Map() : new Y.Array()
-        if (step[4] === null) t.insertEmbed(step[2], nested)
-        else t.insertEmbed(step[2], nested, toObject(step[4]))
-        break
-      }
-      case 'format':
-        t.format(step[2], step[3], toObject(step[4]))
-        break
-      case 'delete':
-        t.delete(step[2], step[3])
-        break
-      case 'apply':
-        Y.applyUpdate(docs[a], Buffer.from(step[2], 'hex'))
-        break
-      case 'sync': {
-        const [, from, to, fmt] = step
-        if (fmt === 'v2') {
-          Y.applyUpdateV2(docs[to], Y.encodeStateAsUpdateV2(docs[from], Y.encodeStateVector(docs[to])))
-        } else {
-          Y.applyUpdate(docs[to], Y.encodeStateAsUpdate(docs[from], Y.encodeStateVector(docs[to])))
-        }
-        break
-      }
-      default:
-        throw new Error('unknown op ' + op)
-    }
-  }
   for (const step of steps) {
     const actor = step[0] === 'sync' ? step[2] : step[1]
     const before = logs[actor].length
-    run(step)
+    runStep(docs, step)
     out.push({ step, emitted: logs[actor].slice(before) })
   }
   cases.push({
@@ -458,20 +460,14 @@ for (const seed of [5, 6, 7]) {
   const gen = prng.create(1000 + seed)
   const ids = [200 + seed, 199 + seed]
   const docs = ids.map(id => { const d = new Y.Doc(); d.clientID = id; d.getText('t'); return d })
-  const apply = (step) => {
-    const t = docs[step[1]].getText('t')
-    if (step[0] === 'insert') step[4] === null ? t.insert(step[2], step[3]) : t.insert(step[2], step[3], toObject(step[4]))
-    else if (step[0] === 'format') t.format(step[2], step[3], toObject(step[4]))
-    else if (step[0] === 'delete') t.delete(step[2], step[3])
-  }
   const steps = []
   const cursor = [0, 0]
   for (let i = 0; i < 40; i++) {
     const a = prng.uint32(gen, 0, 1)
     if (prng.real53(gen) < 0.2) {
-      const b = 1 - a
-      Y.applyUpdate(docs[b], Y.encodeStateAsUpdate(docs[a], Y.encodeStateVector(docs[b])))
-      steps.push(['sync', a, b, 'v1'])
+      const step = ['sync', a, 1 - a, 'v1']
+      runStep(docs, step)
+      steps.push(step)
       continue
     }
     const inner = []
@@ -495,7 +491,7 @@ for (const seed of [5, 6, 7]) {
           const idx = prng.uint32(gen, 0, len - 1)
           step = ['format', a, idx, prng.uint32(gen, 1, len - idx), prng.oneOf(gen, ATTRS)]
         }
-        apply(step)
+        runStep(docs, step)
         inner.push(step)
       }
     })
